@@ -1,0 +1,164 @@
+/** Client definitions: from the editor's input to a stored ClientConfig, and JSON import/export. */
+import { z } from 'zod';
+import { clientInputSchema, type ClientInput, type ProviderInfo } from '../ipc/contract';
+import { TokenDeskError } from './errors';
+import { DEFAULT_REFRESH_POLICY, type ClientConfig, type ClientSecrets, type GenericSettings } from './types';
+
+export const DEFAULT_GENERIC: GenericSettings = {
+  grant: 'authorization_code',
+  authorizationUrl: null,
+  tokenUrl: '',
+  refreshUrl: null,
+  revocationUrl: null,
+  clientAuth: 'basic',
+  paramsIn: 'body',
+  pkce: true,
+  extraParams: {},
+  responseFields: {},
+  username: null,
+};
+
+const blank = (value: string | null | undefined): boolean => value == null || value.trim() === '';
+
+/**
+ * Builds the stored config from editor input. `existing` is the client being edited (its id,
+ * creation time and unspecified settings are kept). Required fields come from the provider's info.
+ */
+export function buildClient(
+  input: ClientInput,
+  existing: ClientConfig | null,
+  info: ProviderInfo,
+  context: { id: string; now: Date; defaultBaseUrl: string },
+): ClientConfig {
+  const generic = input.provider === 'oauth2' ? { ...DEFAULT_GENERIC, ...(existing?.generic ?? {}), ...(input.generic ?? {}) } : null;
+  const config: ClientConfig = {
+    id: existing?.id ?? context.id,
+    name: input.name.trim(),
+    provider: input.provider,
+    baseUrl: blank(input.baseUrl) ? context.defaultBaseUrl : (input.baseUrl as string).trim().replace(/\/+$/, ''),
+    clientId: input.clientId.trim(),
+    redirectUri: blank(input.redirectUri) ? null : (input.redirectUri as string).trim(),
+    scope: blank(input.scope) ? null : (input.scope as string).trim(),
+    env: input.provider === 'podshop' ? (input.env ?? existing?.env ?? 'prod') : null,
+    platform: input.provider === 'itcode' ? (input.platform ?? existing?.platform ?? null) : null,
+    podRefreshForm: input.podRefreshForm ?? existing?.podRefreshForm ?? 'body',
+    generic,
+    autoRefresh: input.autoRefresh ?? existing?.autoRefresh ?? true,
+    refreshPolicy: input.refreshPolicy ?? existing?.refreshPolicy ?? DEFAULT_REFRESH_POLICY,
+    sandbox: existing?.sandbox ?? false,
+    createdAt: existing?.createdAt ?? context.now.toISOString(),
+    updatedAt: context.now.toISOString(),
+  };
+  validateUrl('Base URL', config.baseUrl);
+  if (config.redirectUri !== null) validateUrl('Redirect URI', config.redirectUri);
+  for (const field of info.fields) {
+    if (!field.required) continue;
+    const missing =
+      (field.key === 'clientId' && blank(config.clientId)) ||
+      (field.key === 'redirectUri' && config.redirectUri === null) ||
+      (field.key === 'platform' && config.platform === null) ||
+      (field.key === 'generic' && (generic === null || blank(generic.tokenUrl)));
+    if (missing) throw new TokenDeskError('bad_request', `${info.label} needs ${fieldLabel(field.key)}.`);
+  }
+  if (generic) {
+    validateUrl('Token URL', generic.tokenUrl);
+    if (generic.grant === 'authorization_code') {
+      if (blank(generic.authorizationUrl)) throw new TokenDeskError('bad_request', 'The authorization code grant needs an authorization URL.');
+      if (config.redirectUri === null) throw new TokenDeskError('bad_request', 'The authorization code grant needs a redirect URI.');
+    }
+    if (generic.grant === 'password' && blank(generic.username)) {
+      throw new TokenDeskError('bad_request', 'The password grant needs a username.');
+    }
+  }
+  return config;
+}
+
+/** Is a client secret required for this input (and missing)? */
+export function secretRequired(info: ProviderInfo, config: ClientConfig): boolean {
+  if (config.generic) return config.generic.clientAuth !== 'none';
+  return info.fields.some((field) => field.key === 'clientSecret' && field.required);
+}
+
+function fieldLabel(key: string): string {
+  const labels: Record<string, string> = {
+    clientId: 'a client id',
+    clientSecret: 'a client secret',
+    redirectUri: 'a redirect URI',
+    platform: 'a platform',
+    generic: 'a token URL',
+  };
+  return labels[key] ?? key;
+}
+
+function validateUrl(label: string, value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TokenDeskError('bad_request', `${label} is not a valid address: ${value}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:' && label !== 'Redirect URI') {
+    throw new TokenDeskError('bad_request', `${label} must start with https:// or http://`);
+  }
+}
+
+// ---- import / export -------------------------------------------------------------------------
+
+const EXPORT_FORMAT = 'tokendesk-clients';
+
+const exportFileSchema = z.object({
+  format: z.literal(EXPORT_FORMAT),
+  version: z.literal(1),
+  clients: z.array(clientInputSchema).max(10_000),
+});
+
+export function exportClients(entries: { config: ClientConfig; secrets: ClientSecrets | null }[]): string {
+  const clients: ClientInput[] = entries.map(({ config, secrets }) => {
+    const input: ClientInput = {
+      name: config.name,
+      provider: config.provider,
+      baseUrl: config.baseUrl,
+      clientId: config.clientId,
+      redirectUri: config.redirectUri,
+      scope: config.scope,
+      env: config.env,
+      platform: config.platform,
+      podRefreshForm: config.podRefreshForm,
+      generic: config.generic,
+      autoRefresh: config.autoRefresh,
+      refreshPolicy: config.refreshPolicy,
+    };
+    if (secrets?.clientSecret) input.clientSecret = secrets.clientSecret;
+    if (secrets?.password) input.password = secrets.password;
+    return input;
+  });
+  return JSON.stringify({ format: EXPORT_FORMAT, version: 1, exportedAt: new Date().toISOString(), clients }, null, 2);
+}
+
+export function parseClientExport(json: string): ClientInput[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (error) {
+    throw new TokenDeskError('bad_request', `The file is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = exportFileSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TokenDeskError(
+      'bad_request',
+      `The file is not a TokenDesk client export (${issue ? `${issue.path.join('.') || 'file'}: ${issue.message}` : 'unknown shape'}).`,
+    );
+  }
+  return parsed.data.clients;
+}
+
+/** "Hejhome", "Hejhome (2)", "Hejhome (3)" … */
+export function uniqueName(name: string, taken: Set<string>): string {
+  if (!taken.has(name)) return name;
+  const base = name.replace(/ \(\d+\)$/, '');
+  for (let n = 2; ; n++) {
+    const candidate = `${base} (${n})`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}

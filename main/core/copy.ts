@@ -1,0 +1,44 @@
+/** The text a "Copy as …" action puts on the clipboard. */
+import { TokenDeskError } from './errors';
+import type { ClientConfig, TokenSet } from './types';
+import type { CopyFormat } from '../ipc/contract';
+
+/** Shell-quote for POSIX shells: 'it'\''s'. */
+const quote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
+
+/** TOKENDESK_HEJHOME_PROD_TOKEN from "Hejhome prod". */
+export function envName(clientName: string): string {
+  const slug = clientName
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toUpperCase();
+  return `${slug || 'CLIENT'}_ACCESS_TOKEN`;
+}
+
+/** itcode's tokens travel as cookies (PROVIDERS.md §4); everyone else's as a Bearer header. */
+export function authorizationHeader(token: TokenSet): string {
+  if (token.cookies?.['access']) return `Cookie: access=${token.accessToken}`;
+  const scheme = token.tokenType.toLowerCase() === 'bearer' ? 'Bearer' : token.tokenType || 'Bearer';
+  return `Authorization: ${scheme} ${token.accessToken}`;
+}
+
+export function copyText(
+  format: CopyFormat,
+  client: ClientConfig,
+  token: TokenSet | null,
+  basicHeader: () => string,
+): string {
+  if (format === 'basic') return `Authorization: ${basicHeader()}`;
+  if (!token) throw new TokenDeskError('not_found', `${client.name} has no token yet: issue or sign in first.`);
+  switch (format) {
+    case 'raw':
+      return token.accessToken;
+    case 'header':
+      return authorizationHeader(token);
+    case 'curl':
+      return `curl -H ${quote(authorizationHeader(token))} ${quote(client.baseUrl)}`;
+    case 'env':
+      return `${envName(client.name)}=${token.accessToken}`;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * What the core (main/core/desk.ts, class TokenDesk) offers to its three front ends: the IPC
+ * handlers of the desktop app, the command line in standalone mode, and the agent socket.
+ * Every method throws TokenDeskError on failure.
+ */
+import type { AppInfo, ClientInput, CopyFormat, Notice, ProviderInfo, Settings, TokenDetail } from '../ipc/contract';
+import type { ClientView, Exchange, TokenSet } from './types';
+
+export interface PendingSignInView {
+  clientId: string;
+  authorizeUrl: string;
+  redirectUri: string;
+  /** True when the redirect URI is loopback (RFC 8252 §7.3): a local listener can catch it. */
+  loopback: boolean;
+}
+
+export interface DeskApi {
+  info(): AppInfo;
+  /** What the client editor shows for each provider. */
+  providers(): ProviderInfo[];
+  listClients(): ClientView[];
+  /** By id or by unique name. */
+  getClient(ref: string): ClientView;
+  createClient(input: ClientInput): Promise<ClientView>;
+  updateClient(ref: string, input: ClientInput): Promise<ClientView>;
+  duplicateClient(ref: string): Promise<ClientView>;
+  removeClient(ref: string): Promise<void>;
+  exportClients(refs: string[] | undefined, includeSecrets: boolean): Promise<string>;
+  importClients(json: string): Promise<ClientView[]>;
+
+  /** Non-interactive grants: client credentials, POD Shop's Basic exchange, password. */
+  issue(ref: string): Promise<ClientView>;
+  /** Interactive grants, step 1: the authorize URL (itcode: fetched from its login API). */
+  beginSignIn(ref: string, opts?: { redirectUri?: string; reconsent?: boolean }): Promise<PendingSignInView>;
+  /** Step 2: the full address the browser was sent to (code/state/error extracted and checked). */
+  completeSignIn(ref: string, callbackUrl: string): Promise<ClientView>;
+  refresh(ref: string): Promise<ClientView>;
+  /** A currently valid token: refreshed (or re-issued) when expired or inside the lead time. */
+  validToken(ref: string): Promise<TokenSet>;
+  revoke(ref: string): Promise<ClientView>;
+  signOut(ref: string): Promise<ClientView>;
+  userInfo(ref: string): Promise<unknown>;
+  reconsentUrl(ref: string): Promise<string>;
+  reveal(ref: string, which: 'access' | 'refresh'): Promise<string>;
+  tokenDetail(ref: string, reveal: boolean): Promise<TokenDetail | null>;
+  /** Text for the clipboard in the given format (the shell writes it and clears it later). */
+  copyText(ref: string, format: CopyFormat): Promise<string>;
+  exchanges(ref: string, reveal: boolean): Promise<Exchange[]>;
+
+  getSettings(): Settings;
+  setSettings(patch: Partial<Settings>): Promise<Settings>;
+  notices(): Notice[];
+  dismissNotice(id: string): void;
+
+  /** Subscribe to changes (client list, notices); returns an unsubscribe function. */
+  onChange(listener: (event: 'clients' | 'notices') => void): () => void;
+  close(): Promise<void>;
+}

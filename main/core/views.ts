@@ -1,0 +1,95 @@
+/** What the renderer, the tray and the CLI's status see of a client: derived, masked, plain data. */
+import { decodeJwt } from 'jose';
+import { maskSecret } from '../oauth/mask';
+import type { Capabilities, ClientConfig, ClientState, ClientView, ErrorInfo, TokenSet, TokenView } from './types';
+
+export function isJwt(value: string): boolean {
+  if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(value)) return false;
+  try {
+    decodeJwt(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function tokenView(token: TokenSet): TokenView {
+  return {
+    accessTokenMasked: maskSecret(token.accessToken),
+    tokenType: token.tokenType,
+    expiresAt: token.expiresAt,
+    issuedAt: token.issuedAt,
+    hasRefreshToken: token.refreshToken !== null,
+    refreshTokenMasked: token.refreshToken === null ? null : maskSecret(token.refreshToken),
+    refreshExpiresAt: token.refreshExpiresAt,
+    scope: token.scope,
+    isJwt: isJwt(token.accessToken),
+  };
+}
+
+export interface ClientFacts {
+  config: ClientConfig;
+  hasSecret: boolean;
+  token: TokenSet | null;
+  needsSignIn: boolean;
+  lastError: ErrorInfo | null;
+  refreshing: boolean;
+  /** When the scheduler will refresh (or the lead time starts). */
+  dueAt: number | null;
+  capabilities: Capabilities;
+}
+
+export function clientState(facts: ClientFacts, now: number): ClientState {
+  if (facts.refreshing) return 'refreshing';
+  if (facts.needsSignIn) return 'needs_signin';
+  const { token } = facts;
+  if (!token) return facts.lastError ? 'error' : 'none';
+  if (token.expiresAt !== null && token.expiresAt <= now) return 'expired';
+  if (facts.lastError) return 'error';
+  if (facts.dueAt !== null && facts.dueAt <= now) return 'expiring';
+  return 'valid';
+}
+
+export function clientView(facts: ClientFacts, now: number): ClientView {
+  return {
+    config: facts.config,
+    hasSecret: facts.hasSecret,
+    state: clientState(facts, now),
+    token: facts.token ? tokenView(facts.token) : null,
+    nextRefreshAt: facts.config.autoRefresh ? facts.dueAt : null,
+    lastError: facts.lastError,
+    capabilities: facts.capabilities,
+  };
+}
+
+/** "3d 4h", "12m 5s": a compact remaining time for the tray and the CLI. */
+export function formatRemaining(ms: number): string {
+  if (ms <= 0) return 'expired';
+  const s = Math.floor(ms / 1000);
+  const units: [number, string][] = [
+    [86_400, 'd'],
+    [3600, 'h'],
+    [60, 'm'],
+    [1, 's'],
+  ];
+  const parts: string[] = [];
+  let rest = s;
+  for (const [size, unit] of units) {
+    if (rest >= size || (unit === 's' && parts.length === 0)) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+    if (parts.length === 2) break;
+  }
+  return parts.join(' ');
+}
+
+export function soonestExpiry(clients: ClientView[], now: number): { name: string; remaining: string } | null {
+  let best: ClientView | null = null;
+  for (const client of clients) {
+    const at = client.token?.expiresAt;
+    if (at == null || at <= now) continue;
+    if (!best || at < (best.token?.expiresAt ?? Infinity)) best = client;
+  }
+  return best ? { name: best.config.name, remaining: formatRemaining((best.token?.expiresAt ?? now) - now) } : null;
+}

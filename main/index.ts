@@ -1,0 +1,98 @@
+/**
+ * The Electron shell: app lifecycle, the window, IPC registration, the tray, and handing the
+ * platform's services to the plain-Node core (main/core/desk.ts). Kept thin on purpose: everything
+ * it wires is tested under Node; this file is the part that only runs inside Electron.
+ */
+import { app, BrowserWindow, ipcMain, powerMonitor } from 'electron';
+import ElectronStore from 'electron-store';
+import { TokenDesk } from './core/desk';
+import { SignInCoordinator } from './core/signin';
+import type { EventName, Events } from './ipc/contract';
+import { registerIpc } from './ipc/handle';
+import { createHandlers } from './ipc/handlers';
+import { startAgentServer, defaultSocketPath } from './cli/agent-server';
+import { runLoopbackSignIn } from './oauth/signin';
+import { openAuthWindow, clearAuthPartition } from './shell/auth-window';
+import { copyToClipboard, electronKeychain, openExternal, showNotification } from './shell/services';
+import { createTray } from './shell/tray';
+import { applySecurityBaseline, createMainWindow, rendererUrl } from './shell/window';
+import { startSandbox } from './sandbox';
+
+// Two copies must never write one store: the second one just brings the first to the front.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void main();
+}
+
+async function main(): Promise<void> {
+  const background = process.argv.includes('--background');
+  let window: BrowserWindow | null = null;
+  let quitting = false;
+
+  await app.whenReady();
+  applySecurityBaseline();
+
+  const dataDir = process.env['TOKENDESK_HOME'] ?? app.getPath('userData');
+  const sandbox = await startSandbox();
+  const desk = await TokenDesk.open({
+    dataDir,
+    keychain: await electronKeychain(),
+    storeFactory: (options) => new ElectronStore(options),
+    sandboxUrl: sandbox.url,
+    notify: (notice) => showNotification('TokenDesk', notice.message, showWindow),
+  });
+
+  const send = <E extends EventName>(event: E, payload: Events[E]) => window?.webContents.send(event, payload);
+  const signIn = new SignInCoordinator(desk, {
+    window: (pending) => openAuthWindow(pending, { timeoutMs: 5 * 60_000 }),
+    loopback: (pending) => runLoopbackSignIn(pending, openExternal, { timeoutMs: 5 * 60_000 }),
+    openExternal,
+    awaitingPaste: (event) => send('auth:awaitingPaste', event),
+  });
+  registerIpc(ipcMain, createHandlers(desk, { copy: copyToClipboard }, signIn), rendererUrl());
+  desk.onChange((what) => {
+    if (what === 'clients') send('clients:changed', desk.listClients());
+    else send('notices:changed', desk.notices());
+    tray.update(desk.listClients());
+  });
+  desk.onSignOut((clientId) => void clearAuthPartition(clientId));
+
+  const agent = await startAgentServer(desk, { socketPath: defaultSocketPath(dataDir) });
+  const tray = createTray({ onOpen: showWindow, onQuit: () => app.quit() });
+  tray.update(desk.listClients());
+
+  // Sleep and wall-clock jumps: re-evaluate every due time at once.
+  powerMonitor.on('resume', () => desk.resume());
+  powerMonitor.on('unlock-screen', () => desk.resume());
+
+  function showWindow(): void {
+    if (!window || window.isDestroyed()) {
+      window = createMainWindow();
+      window.on('close', (event) => {
+        // Closing the window keeps TokenDesk refreshing in the tray (a setting).
+        if (!quitting && desk.getSettings().closeToTray) {
+          event.preventDefault();
+          window?.hide();
+        }
+      });
+    }
+    window.show();
+    window.focus();
+  }
+
+  app.on('second-instance', showWindow);
+  app.on('activate', showWindow);
+  app.on('window-all-closed', () => {
+    if (!desk.getSettings().closeToTray) app.quit();
+  });
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  app.on('will-quit', (event) => {
+    event.preventDefault();
+    void Promise.allSettled([agent.close(), desk.close(), sandbox.close()]).then(() => app.exit(0));
+  });
+
+  if (!background) showWindow();
+}

@@ -1,0 +1,41 @@
+/**
+ * The Electron services the plain-Node core receives as parameters: the OS keychain (safeStorage,
+ * async API), the clipboard, desktop notifications, the system browser.
+ */
+import { clipboard, Notification, safeStorage, shell } from 'electron';
+import type { Keychain } from '../tokens/secrets';
+
+/** null when no keychain is usable; the core then keeps its data key in a 0600 key file and says so. */
+export async function electronKeychain(): Promise<Keychain | null> {
+  if (!(await safeStorage.isAsyncEncryptionAvailable())) return null;
+  const backend = process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : process.platform;
+  return {
+    backend,
+    // Linux without a secret service: safeStorage "encrypts" with a hard-coded key.
+    plaintextEquivalent: backend === 'basic_text' || backend === 'unknown',
+    encrypt: (plain) => safeStorage.encryptStringAsync(plain),
+    decrypt: async (data) => (await safeStorage.decryptStringAsync(data)).result,
+  };
+}
+
+/** Write to the clipboard; clear it later if it still holds what we wrote. */
+export function copyToClipboard(text: string, clearAfterSeconds: number): void {
+  clipboard.writeText(text);
+  if (clearAfterSeconds <= 0) return;
+  setTimeout(() => {
+    if (clipboard.readText() === text) clipboard.clear();
+  }, clearAfterSeconds * 1000).unref();
+}
+
+export function showNotification(title: string, body: string, onClick: () => void): void {
+  if (!Notification.isSupported()) return;
+  const notification = new Notification({ title, body });
+  notification.on('click', onClick);
+  notification.show();
+}
+
+export async function openExternal(url: string): Promise<void> {
+  const { protocol } = new URL(url);
+  if (protocol !== 'https:' && protocol !== 'http:') throw new Error(`Refusing to open ${protocol} address`);
+  await shell.openExternal(url);
+}
