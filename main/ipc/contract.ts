@@ -72,6 +72,8 @@ export const settingsSchema = z.object({
     /** Warn this many days before a refresh token's own expiry. */
     refreshTokenWarnDays: z.number().int().min(1).max(90),
   }),
+  /** The first-run sandbox clients were created once; deleting them all does not bring them back. */
+  sandboxSeeded: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -81,6 +83,7 @@ export const DEFAULT_SETTINGS: Settings = {
   closeToTray: true,
   clipboardClearSeconds: 30,
   notifications: { needsSignIn: true, refreshFailing: true, refreshTokenExpiring: true, refreshTokenWarnDays: 7 },
+  sandboxSeeded: false,
 };
 
 export const copyFormats = ['raw', 'header', 'curl', 'env', 'basic'] as const;

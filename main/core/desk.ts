@@ -1,0 +1,572 @@
+/**
+ * TokenDesk's core: clients, their secrets and tokens, the OAuth flows and the refresh lifecycle,
+ * composed from main/oauth and main/tokens. Plain Node: the Electron shell, the e2e harness, the
+ * agent socket and the standalone command line all drive this one class.
+ */
+import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import type { AppInfo, ClientInput, CopyFormat, Notice, ProviderInfo, Settings, TokenDetail } from '../ipc/contract';
+import { settingsSchema } from '../ipc/contract';
+import { createHttpClient, type HttpClient } from '../oauth/http';
+import { maskExchange, maskKnownSecrets, maskSecretFields } from '../oauth/mask';
+import {
+  basicHeader,
+  beginSignIn,
+  completeSignIn,
+  fetchUserInfo,
+  issueToken,
+  reconsentUrl,
+  refreshToken,
+  revokeToken,
+  signOut,
+  type PendingSignIn,
+} from '../oauth/flows';
+import { capabilitiesOf, defaultBaseUrl, providerInfos } from '../oauth/presets';
+import { sandboxClientPresets } from '../sandbox/presets';
+import { withLock } from '../tokens/lock';
+import { TokenManager } from '../tokens/manager';
+import type { SchedulerClock } from '../tokens/scheduler';
+import { openKeyring, type Keychain, type Keyring } from '../tokens/secrets';
+import { TokenStore, type StoreBackendFactory } from '../tokens/store';
+import { buildClient, exportClients, parseClientExport, secretRequired, uniqueName } from './clients';
+import { copyText } from './copy';
+import type { DeskApi, PendingSignInView } from './desk-api';
+import { TokenDeskError } from './errors';
+import type { ClientConfig, ClientSecrets, ClientView, Exchange, TokenSet } from './types';
+import { clientView, isJwt } from './views';
+
+export interface DeskOptions {
+  dataDir: string;
+  /** The OS keychain (Electron's safeStorage); absent under plain Node: the key lives in a 0600 file. */
+  keychain?: Keychain | null;
+  /** electron-store in the app; conf by default. */
+  storeFactory?: StoreBackendFactory;
+  /** The built-in sandbox this process runs; its clients follow it (and are created on first run). */
+  sandboxUrl?: string | null;
+  notify?: (notice: Notice) => void;
+  now?: () => number;
+  clock?: SchedulerClock;
+  /** Keep tokens fresh in the background (the app, the agent); off for one-shot CLI commands. */
+  background?: boolean;
+  httpTimeoutMs?: number;
+  version?: string;
+}
+
+const NO_SECRETS: ClientSecrets = { clientSecret: null, password: null };
+const PENDING_SIGN_IN_MS = 15 * 60_000;
+
+export class TokenDesk implements DeskApi {
+  readonly #options: DeskOptions;
+  readonly #store: TokenStore;
+  readonly #keyring: Keyring;
+  readonly #http: HttpClient;
+  readonly #manager: TokenManager;
+  readonly #now: () => number;
+  readonly #pending = new Map<string, PendingSignIn>();
+  readonly #listeners = new Set<(event: 'clients' | 'notices') => void>();
+  readonly #signOutListeners = new Set<(clientId: string) => void>();
+  #storeMtime = 0;
+
+  private constructor(options: DeskOptions, store: TokenStore, keyring: Keyring) {
+    this.#options = options;
+    this.#store = store;
+    this.#keyring = keyring;
+    this.#now = options.now ?? Date.now;
+    this.#http = createHttpClient({
+      onExchange: (exchange) => this.#recordExchange(exchange),
+      ...(options.httpTimeoutMs === undefined ? {} : { timeoutMs: options.httpTimeoutMs }),
+    });
+    this.#manager = new TokenManager({
+      store,
+      keyring,
+      dataDir: options.dataDir,
+      now: this.#now,
+      background: options.background ?? false,
+      ...(options.clock ? { clock: options.clock } : {}),
+      refresher: (client, secrets, current) => this.#refresher(client, secrets, current),
+      onChange: () => this.#emit('clients'),
+      notify: (notice) => {
+        this.#emit('notices');
+        if (notificationEnabled(this.getSettings(), notice)) options.notify?.(notice);
+      },
+    });
+  }
+
+  static async open(options: DeskOptions): Promise<TokenDesk> {
+    const keyring = await openKeyring({ dataDir: options.dataDir, keychain: options.keychain ?? null });
+    const store = TokenStore.open({ dataDir: options.dataDir, ...(options.storeFactory ? { backend: options.storeFactory } : {}) });
+    const desk = new TokenDesk(options, store, keyring);
+    if (options.sandboxUrl) await desk.#adoptSandbox(options.sandboxUrl);
+    desk.#manager.start();
+    return desk;
+  }
+
+  // ---- reading ---------------------------------------------------------------------------------
+
+  info(): AppInfo {
+    const warnings: AppInfo['warnings'] = [];
+    if (this.#keyring.warning) warnings.push({ code: 'key_file', message: this.#keyring.warning });
+    const recovered = this.#store.recovered;
+    if (recovered) {
+      warnings.push({
+        code: 'store_recovered',
+        message: `Your data file could not be read (${recovered.reason}). TokenDesk started with an empty one and kept the old file as a backup.`,
+        path: recovered.backupPath,
+      });
+    }
+    return {
+      version: this.#options.version ?? '0.0.0',
+      keyProtection: this.#keyring.protection,
+      warnings,
+      sandboxUrl: this.#options.sandboxUrl ?? null,
+      platform: process.platform,
+    };
+  }
+
+  providers(): ProviderInfo[] {
+    return providerInfos();
+  }
+
+  listClients(): ClientView[] {
+    this.#refreshFromDisk();
+    return this.#store.document.clients.map((client) => this.#view(client));
+  }
+
+  getClient(ref: string): ClientView {
+    this.#refreshFromDisk();
+    return this.#view(this.#client(ref));
+  }
+
+  getSettings(): Settings {
+    return this.#store.document.settings;
+  }
+
+  notices(): Notice[] {
+    return [...this.#store.document.notices];
+  }
+
+  async exchanges(ref: string, reveal: boolean): Promise<Exchange[]> {
+    this.#refreshFromDisk();
+    const client = this.#client(ref);
+    const list = (this.#store.document.exchanges[client.id] ?? []).flatMap((sealed) => {
+      try {
+        return [JSON.parse(this.#keyring.open(sealed)) as Exchange];
+      } catch {
+        return [];
+      }
+    });
+    list.reverse();
+    return reveal ? list : list.map((exchange) => maskExchange(exchange, this.#knownSecrets(client.id)));
+  }
+
+  async reveal(ref: string, which: 'access' | 'refresh'): Promise<string> {
+    const client = this.#client(ref);
+    const token = this.#manager.token(client.id);
+    const value = which === 'access' ? token?.accessToken : token?.refreshToken;
+    if (!value) throw new TokenDeskError('not_found', `${client.name} has no ${which} token.`);
+    return value;
+  }
+
+  async tokenDetail(ref: string, reveal: boolean): Promise<TokenDetail | null> {
+    const client = this.#client(ref);
+    const token = this.#manager.token(client.id);
+    if (!token) return null;
+    const raw = token.raw === null || token.raw === undefined ? null : typeof token.raw === 'string' ? token.raw : JSON.stringify(token.raw, null, 2);
+    let jwt: TokenDetail['jwt'] = null;
+    if (isJwt(token.accessToken)) {
+      jwt = {
+        header: decodeProtectedHeader(token.accessToken) as Record<string, unknown>,
+        claims: decodeJwt(token.accessToken) as Record<string, unknown>,
+      };
+    }
+    return {
+      clientId: client.id,
+      rawResponse: raw === null || reveal ? raw : maskKnownSecrets(maskSecretFields(raw), this.#knownSecrets(client.id)),
+      jwt,
+    };
+  }
+
+  async copyText(ref: string, format: CopyFormat): Promise<string> {
+    const client = this.#client(ref);
+    const token = format === 'basic' ? null : await this.validToken(client.id);
+    return copyText(format, client, token, () => basicHeader(this.#input(client)));
+  }
+
+  // ---- clients ---------------------------------------------------------------------------------
+
+  async createClient(input: ClientInput): Promise<ClientView> {
+    const config = this.#build(input, null);
+    await this.#mutate((doc) => {
+      if (doc.clients.some((client) => client.name === config.name)) {
+        throw new TokenDeskError('conflict', `A client named "${config.name}" already exists: choose another name.`);
+      }
+      doc.clients.push(config);
+      doc.secrets[config.id] = this.#sealSecrets({ clientSecret: input.clientSecret ?? null, password: input.password ?? null });
+    });
+    this.#emit('clients');
+    return this.getClient(config.id);
+  }
+
+  async updateClient(ref: string, input: ClientInput): Promise<ClientView> {
+    const existing = this.#client(ref);
+    const config = this.#build(input, existing);
+    const secrets = this.#secrets(existing.id);
+    const next: ClientSecrets = {
+      clientSecret: input.clientSecret === undefined ? secrets.clientSecret : input.clientSecret,
+      password: input.password === undefined ? secrets.password : input.password,
+    };
+    // A token belongs to the client id and server it came from: editing either forgets it.
+    const forgetToken = config.clientId !== existing.clientId || config.baseUrl !== existing.baseUrl || config.provider !== existing.provider;
+    await this.#mutate((doc) => {
+      if (doc.clients.some((client) => client.name === config.name && client.id !== existing.id)) {
+        throw new TokenDeskError('conflict', `A client named "${config.name}" already exists: choose another name.`);
+      }
+      doc.clients = doc.clients.map((client) => (client.id === existing.id ? config : client));
+      doc.secrets[existing.id] = this.#sealSecrets(next);
+      if (forgetToken) {
+        delete doc.tokens[existing.id];
+        delete doc.status[existing.id];
+      }
+    });
+    this.#manager.reschedule(existing.id);
+    this.#emit('clients');
+    return this.getClient(existing.id);
+  }
+
+  async duplicateClient(ref: string): Promise<ClientView> {
+    const source = this.#client(ref);
+    const taken = new Set(this.#store.document.clients.map((client) => client.name));
+    const copy: ClientConfig = {
+      ...structuredClone(source),
+      id: randomUUID(),
+      name: uniqueName(`${source.name} copy`, taken),
+      createdAt: new Date(this.#now()).toISOString(),
+      updatedAt: new Date(this.#now()).toISOString(),
+    };
+    const sealed = this.#store.document.secrets[source.id];
+    await this.#mutate((doc) => {
+      doc.clients.push(copy);
+      if (sealed) doc.secrets[copy.id] = sealed;
+    });
+    this.#emit('clients');
+    return this.getClient(copy.id);
+  }
+
+  async removeClient(ref: string): Promise<void> {
+    const client = this.#client(ref);
+    this.#manager.forget(client.id);
+    await withLock(this.#options.dataDir, () => {
+      this.#store.reload();
+      this.#store.removeClient(client.id);
+    });
+    this.#signOutListeners.forEach((listener) => listener(client.id));
+    this.#emit('clients');
+  }
+
+  async exportClients(refs: string[] | undefined, includeSecrets: boolean): Promise<string> {
+    const clients = refs ? refs.map((ref) => this.#client(ref)) : this.#store.document.clients;
+    return exportClients(clients.map((config) => ({ config, secrets: includeSecrets ? this.#secrets(config.id) : null })));
+  }
+
+  async importClients(json: string): Promise<ClientView[]> {
+    const inputs = parseClientExport(json);
+    const taken = new Set(this.#store.document.clients.map((client) => client.name));
+    const configs = inputs.map((input) => {
+      const name = uniqueName(input.name, taken);
+      taken.add(name);
+      return { config: this.#build({ ...input, name }, null), input };
+    });
+    await this.#mutate((doc) => {
+      for (const { config, input } of configs) {
+        doc.clients.push(config);
+        doc.secrets[config.id] = this.#sealSecrets({ clientSecret: input.clientSecret ?? null, password: input.password ?? null });
+      }
+    });
+    this.#emit('clients');
+    return configs.map(({ config }) => this.getClient(config.id));
+  }
+
+  async setSettings(patch: Partial<Settings>): Promise<Settings> {
+    const next = settingsSchema.parse({ ...this.getSettings(), ...patch });
+    await this.#mutate((doc) => {
+      doc.settings = next;
+    });
+    return next;
+  }
+
+  dismissNotice(id: string): void {
+    void this.#mutate((doc) => {
+      doc.notices = doc.notices.filter((notice) => notice.id !== id);
+    }).then(() => this.#emit('notices'));
+  }
+
+  // ---- tokens ----------------------------------------------------------------------------------
+
+  async issue(ref: string): Promise<ClientView> {
+    const client = this.#client(ref);
+    if (!capabilitiesOf(client).issue) {
+      throw new TokenDeskError('unsupported', `${client.name} signs in through the browser: use Sign in instead of Issue.`);
+    }
+    await this.#manager.refresh(client.id, { force: true, fresh: true });
+    return this.getClient(client.id);
+  }
+
+  async beginSignIn(ref: string, opts: { redirectUri?: string; reconsent?: boolean } = {}): Promise<PendingSignInView> {
+    const client = this.#client(ref);
+    if (!capabilitiesOf(client).signIn) {
+      throw new TokenDeskError('unsupported', `${client.name} does not sign in through a browser: use Issue.`);
+    }
+    const input = this.#input(client);
+    let pending: PendingSignIn;
+    if (opts.reconsent) {
+      const token = this.#requireToken(client);
+      const authorizeUrl = await reconsentUrl(this.#deps(), input, token);
+      pending = { ...(await beginSignIn(this.#deps(), input, opts.redirectUri ? { redirectUri: opts.redirectUri } : {})), authorizeUrl };
+    } else {
+      pending = await beginSignIn(this.#deps(), input, opts.redirectUri ? { redirectUri: opts.redirectUri } : {});
+    }
+    this.#pending.set(client.id, pending);
+    return { clientId: client.id, authorizeUrl: pending.authorizeUrl, redirectUri: pending.redirectUri, loopback: pending.loopback };
+  }
+
+  async completeSignIn(ref: string, callbackUrl: string): Promise<ClientView> {
+    const client = this.#client(ref);
+    const pending = this.#pending.get(client.id);
+    if (!pending || this.#now() - pending.createdAt > PENDING_SIGN_IN_MS) {
+      this.#pending.delete(client.id);
+      throw new TokenDeskError('needs_signin', `No sign-in of ${client.name} is in progress (or it took longer than 15 minutes): start the sign-in again.`);
+    }
+    this.#pending.delete(client.id);
+    const token = await completeSignIn(this.#deps(), this.#input(client), pending, callbackUrl);
+    await this.#manager.saveToken(client.id, token);
+    return this.getClient(client.id);
+  }
+
+  async refresh(ref: string): Promise<ClientView> {
+    const client = this.#client(ref);
+    await this.#manager.refresh(client.id, { force: true });
+    return this.getClient(client.id);
+  }
+
+  async validToken(ref: string): Promise<TokenSet> {
+    this.#refreshFromDisk();
+    return this.#manager.validToken(this.#client(ref).id);
+  }
+
+  async revoke(ref: string): Promise<ClientView> {
+    const client = this.#client(ref);
+    const token = this.#manager.token(client.id);
+    if (token) await revokeToken(this.#deps(), this.#input(client), token);
+    await this.#manager.clearToken(client.id);
+    this.#signOutListeners.forEach((listener) => listener(client.id));
+    return this.getClient(client.id);
+  }
+
+  async signOut(ref: string): Promise<ClientView> {
+    const client = this.#client(ref);
+    const token = this.#manager.token(client.id);
+    if (token) await signOut(this.#deps(), this.#input(client), token);
+    await this.#manager.clearToken(client.id);
+    this.#signOutListeners.forEach((listener) => listener(client.id));
+    return this.getClient(client.id);
+  }
+
+  async userInfo(ref: string): Promise<unknown> {
+    const client = this.#client(ref);
+    return fetchUserInfo(this.#deps(), this.#input(client), await this.validToken(client.id));
+  }
+
+  async reconsentUrl(ref: string): Promise<string> {
+    return (await this.beginSignIn(ref, { reconsent: true })).authorizeUrl;
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  onChange(listener: (event: 'clients' | 'notices') => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The shell clears an OAuth window's cookies when a client signs out, is revoked or removed. */
+  onSignOut(listener: (clientId: string) => void): () => void {
+    this.#signOutListeners.add(listener);
+    return () => this.#signOutListeners.delete(listener);
+  }
+
+  /** After sleep, or when the wall clock jumped: every due time is looked at again. */
+  resume(): void {
+    this.#manager.resume();
+  }
+
+  async close(): Promise<void> {
+    this.#manager.stop();
+    this.#listeners.clear();
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  #emit(event: 'clients' | 'notices'): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  #client(ref: string): ClientConfig {
+    const clients = this.#store.document.clients;
+    const client = clients.find((candidate) => candidate.id === ref) ?? clients.find((candidate) => candidate.name === ref);
+    if (!client) throw new TokenDeskError('not_found', `No client named "${ref}". See the list of clients (tokendesk clients list).`);
+    return client;
+  }
+
+  #view(client: ClientConfig): ClientView {
+    const status = this.#store.status(client.id);
+    const token = this.#manager.token(client.id);
+    return clientView(
+      {
+        config: client,
+        hasSecret: this.#store.document.secrets[client.id] !== undefined && this.#secrets(client.id).clientSecret !== null,
+        token,
+        needsSignIn: status.needsSignIn,
+        lastError: status.lastError,
+        refreshing: this.#manager.isRefreshing(client.id),
+        dueAt: this.#manager.dueAt(client.id),
+        capabilities: capabilitiesOf(client),
+      },
+      this.#now(),
+    );
+  }
+
+  #build(input: ClientInput, existing: ClientConfig | null): ClientConfig {
+    const info = providerInfos().find((candidate) => candidate.id === input.provider);
+    if (!info) throw new TokenDeskError('bad_request', `Unknown provider: ${input.provider}`);
+    const config = buildClient(input, existing, info, {
+      id: randomUUID(),
+      now: new Date(this.#now()),
+      defaultBaseUrl: defaultBaseUrl(input.provider, input.env ?? undefined),
+    });
+    const hasSecret = input.clientSecret !== undefined ? Boolean(input.clientSecret) : existing ? this.#secrets(existing.id).clientSecret !== null : false;
+    if (!hasSecret && secretRequired(info, config)) {
+      throw new TokenDeskError('bad_request', `${info.label} needs a client secret.`);
+    }
+    return config;
+  }
+
+  #secrets(clientId: string): ClientSecrets {
+    const sealed = this.#store.document.secrets[clientId];
+    if (!sealed) return NO_SECRETS;
+    return JSON.parse(this.#keyring.open(sealed)) as ClientSecrets;
+  }
+
+  #sealSecrets(secrets: ClientSecrets): string {
+    return this.#keyring.seal(JSON.stringify(secrets));
+  }
+
+  #input(client: ClientConfig) {
+    return { client, secrets: this.#secrets(client.id) };
+  }
+
+  #deps() {
+    return { http: this.#http, now: this.#now };
+  }
+
+  #requireToken(client: ClientConfig): TokenSet {
+    const token = this.#manager.token(client.id);
+    if (!token) throw new TokenDeskError('needs_signin', `${client.name} has no token: sign in first.`);
+    return token;
+  }
+
+  /** Every secret value of a client, so a masked view can hide them wherever they appear. */
+  #knownSecrets(clientId: string): string[] {
+    const values: (string | null | undefined)[] = [];
+    try {
+      const secrets = this.#secrets(clientId);
+      values.push(secrets.clientSecret, secrets.password);
+    } catch {
+      // An undecryptable secret has nothing to mask.
+    }
+    const token = this.#manager.token(clientId);
+    if (token) values.push(token.accessToken, token.refreshToken, ...Object.values(token.cookies ?? {}));
+    return values.filter((value): value is string => typeof value === 'string' && value.length > 0);
+  }
+
+  #refresher(client: ClientConfig, secrets: ClientSecrets, current: TokenSet | null): Promise<TokenSet> {
+    const input = { client, secrets };
+    if (current && (current.refreshToken || current.cookies?.['refresh'])) return refreshToken(this.#deps(), input, current);
+    if (capabilitiesOf(client).issue) return issueToken(this.#deps(), input);
+    throw new TokenDeskError('needs_signin', `${client.name} has no refresh token: sign in again.`);
+  }
+
+  #recordExchange(exchange: Exchange): void {
+    const sealed = this.#keyring.seal(JSON.stringify(exchange));
+    void withLock(this.#options.dataDir, () => {
+      this.#store.reload();
+      if (this.#store.client(exchange.clientId)) this.#store.appendExchange(exchange.clientId, sealed);
+    }).catch((error: unknown) => console.error(`TokenDesk: an exchange could not be recorded: ${(error as Error).message}`));
+  }
+
+  /** Every write: under the cross-process lock, on the freshest document. */
+  async #mutate(change: Parameters<TokenStore['update']>[0]): Promise<void> {
+    await withLock(this.#options.dataDir, () => {
+      this.#store.reload();
+      this.#store.update(change);
+    });
+    this.#storeMtime = this.#mtime();
+  }
+
+  /** Another process (the command line) may have written the store: re-read it when it changed. */
+  #refreshFromDisk(): void {
+    const mtime = this.#mtime();
+    if (mtime !== this.#storeMtime) {
+      this.#store.reload();
+      this.#storeMtime = mtime;
+    }
+  }
+
+  #mtime(): number {
+    try {
+      return statSync(this.#store.path).mtimeMs;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** First run: ready-made sandbox clients; later runs: sandbox clients follow the sandbox's address. */
+  async #adoptSandbox(url: string): Promise<void> {
+    const doc = this.#store.document;
+    const sandboxClients = doc.clients.filter((client) => client.sandbox);
+    if (doc.clients.length === 0 && !doc.settings.sandboxSeeded) {
+      for (const preset of sandboxClientPresets(url)) {
+        const { clientSecret, ...input } = preset;
+        const view = await this.createClient({ ...input, clientSecret });
+        await this.#mutate((next) => {
+          const created = next.clients.find((client) => client.id === view.config.id);
+          if (created) created.sandbox = true;
+        });
+      }
+      await this.setSettings({ sandboxSeeded: true });
+    } else if (sandboxClients.some((client) => !client.baseUrl.startsWith(url))) {
+      await this.#mutate((next) => {
+        for (const client of next.clients) {
+          if (client.sandbox) client.baseUrl = rebase(client.baseUrl, url);
+        }
+      });
+    }
+  }
+}
+
+function notificationEnabled(settings: Settings, notice: Notice): boolean {
+  const { needsSignIn, refreshFailing, refreshTokenExpiring } = settings.notifications;
+  return { needs_signin: needsSignIn, refresh_failing: refreshFailing, refresh_token_expiring: refreshTokenExpiring, info: true }[notice.kind];
+}
+
+/** The same path on another origin: sandbox clients keep their path when the sandbox's port changes. */
+function rebase(address: string, origin: string): string {
+  try {
+    const url = new URL(address);
+    const target = new URL(origin);
+    url.protocol = target.protocol;
+    url.host = target.host;
+    return url.href.replace(/\/$/, '');
+  } catch {
+    return origin;
+  }
+}
