@@ -1,0 +1,137 @@
+/**
+ * The sandbox's fixed, documented accounts, lifetimes and paths. Nothing here is a real secret:
+ * these values are printed in the README and prefilled in the first-run sandbox clients.
+ */
+import type { PodRefreshForm } from '../core/types';
+
+export const SANDBOX_CREDENTIALS = {
+  daouoffice: {
+    clientId: 'sandbox-daou-client',
+    clientSecret: 'sandbox-daou-secret',
+  },
+  hejhome: {
+    clientId: 'sandbox-hejhome-client',
+    clientSecret: 'sandbox-hejhome-secret',
+    /** Registered redirect URI; compared as raw, unencoded text (PROVIDERS.md §1). */
+    redirectUri: 'http://127.0.0.1:47823/hejhome/callback',
+    /** The account for the ID/PW login page. */
+    username: 'sandbox@tokendesk.dev',
+    password: 'sandbox-password',
+  },
+  podshop: {
+    clientId: 'sandbox-pod-client',
+    /** POD Shop calls it the client key (PROVIDERS.md §3). */
+    clientSecret: 'sandbox-pod-key',
+  },
+  itcode: {
+    /** itcode's backend holds the platform keys itself: the app has no client id (PROVIDERS.md §4). */
+    platformClientIds: {
+      naver: 'sandbox-naver-app',
+      kakao: 'sandbox-kakao-app',
+      google: 'sandbox-google-app',
+      github: 'sandbox-github-app',
+    },
+    /** The real callback (the app catches the redirect before it loads). */
+    callbackBase: 'https://project.itcode.dev/oauth2/callback',
+    user: { email: 'sandbox@tokendesk.dev', name: 'Sandbox User' },
+  },
+  oauth2: {
+    /** Confidential client: Basic (client_secret_basic) or body (client_secret_post), never both. */
+    clientId: 'sandbox-oauth2-client',
+    clientSecret: 'sandbox-oauth2-secret',
+    /** Public client (token endpoint auth "none"); PKCE is required for it. */
+    publicClientId: 'sandbox-oauth2-public',
+    /**
+     * Registered redirect URIs. A loopback one matches on any port (RFC 8252 §7.3), so a test's
+     * loopback listener on a random port is accepted.
+     */
+    redirectUris: ['http://127.0.0.1/oauth2/callback', 'https://tokendesk.dev/oauth2/callback'],
+    /** The resource owner: password grant and the authorize page's login form. */
+    username: 'sandbox-user',
+    password: 'sandbox-password',
+    scope: 'read write',
+  },
+} as const;
+
+/** Paths of the generic RFC 6749 server and its two quirky token endpoints. */
+export const SANDBOX_OAUTH2_PATHS = {
+  authorize: '/oauth2/authorize',
+  token: '/oauth2/token',
+  /** RFC 7009 */
+  revoke: '/oauth2/revoke',
+  userinfo: '/oauth2/userinfo',
+  /** Token endpoint that reads every parameter from the query string only (Hejhome style). */
+  queryToken: '/oauth2/quirky/query/token',
+  /** Token endpoint whose response uses the field names in SANDBOX_CUSTOM_FIELDS. */
+  customFieldsToken: '/oauth2/quirky/fields/token',
+} as const;
+
+/** Response field names of SANDBOX_OAUTH2_PATHS.customFieldsToken (a ResponseFieldNames value). */
+export const SANDBOX_CUSTOM_FIELDS = {
+  accessToken: 'accessToken',
+  tokenType: 'tokenType',
+  expiresIn: 'expiresIn',
+  refreshToken: 'refreshToken',
+  refreshExpiresIn: 'refreshExpiresIn',
+  scope: 'scope',
+} as const;
+
+/** Protected APIs that accept the issued tokens, one per provider. */
+export const SANDBOX_API_PATHS = {
+  daouoffice: '/public/v1/me',
+  hejhome: '/openapi/homes',
+  /** Accepts plain Basic as well as Bearer (PROVIDERS.md §3). */
+  podshop: '/ac/ext/v1/me',
+  itcode: '/oauth2/api/userinfo',
+  oauth2: '/oauth2/userinfo',
+} as const;
+
+/** Seconds. */
+export interface SandboxLifetimes {
+  daouAccess: number;
+  hejhomeAccess: number;
+  hejhomeRefresh: number;
+  podAccess: number;
+  podRefresh: number;
+  itcodeAccess: number;
+  itcodeRefresh: number;
+  oauth2Access: number;
+  oauth2Refresh: number;
+  /** Authorization codes (Hejhome, itcode platforms, generic). */
+  authorizationCode: number;
+}
+
+/** A few minutes, so expiry and refresh are visible in the UI without waiting days. */
+export const DEFAULT_SANDBOX_LIFETIMES: SandboxLifetimes = {
+  daouAccess: 300,
+  hejhomeAccess: 300,
+  hejhomeRefresh: 3600,
+  podAccess: 240,
+  podRefresh: 1800,
+  itcodeAccess: 180,
+  itcodeRefresh: 1800,
+  oauth2Access: 300,
+  oauth2Refresh: 3600,
+  authorizationCode: 120,
+};
+
+/** Server behaviour a test may change at runtime. */
+export interface SandboxConfig {
+  /** POD Shop: the refresh form(s) the server accepts; a disabled form answers 404. */
+  podRefreshForms: PodRefreshForm[];
+  /** Hejhome's registered redirect URI (raw text). */
+  hejhomeRedirectUri: string;
+  /** Where the fake itcode platforms send the browser back (`?platform=…` is appended). */
+  itcodeCallbackBase: string;
+  /** The generic server's registered redirect URIs (loopback ones match any port). */
+  oauth2RedirectUris: string[];
+}
+
+export function defaultSandboxConfig(): SandboxConfig {
+  return {
+    podRefreshForms: ['body', 'query'],
+    hejhomeRedirectUri: SANDBOX_CREDENTIALS.hejhome.redirectUri,
+    itcodeCallbackBase: SANDBOX_CREDENTIALS.itcode.callbackBase,
+    oauth2RedirectUris: [...SANDBOX_CREDENTIALS.oauth2.redirectUris],
+  };
+}
