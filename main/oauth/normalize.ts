@@ -1,0 +1,189 @@
+/**
+ * A provider's token response as a TokenSet, whatever it looked like: RFC 6749 §5.1 JSON, custom
+ * field names, `expires_in` as a number or a numeric string (Daou, PROVIDERS.md §2), expiry from the
+ * JWT `exp` claim, or itcode's JWTs in Set-Cookie (PROVIDERS.md §4). Pure: `now` is given.
+ */
+import { decodeJwt } from 'jose';
+import type { ResponseFieldNames, TokenSet } from '../core/types';
+import { invalidResponse, jsonObjectBody, type ResponseContext, type ResponseLike } from './provider-errors';
+
+export interface NormalizeOptions {
+  /** epoch ms of the response. */
+  now: number;
+  /** Custom names of the response fields (generic client); RFC 6749 §5.1 names otherwise. */
+  fields?: ResponseFieldNames;
+  /** The token set being refreshed: its refresh token survives a response that omits one (RFC 6749 §6). */
+  previous?: TokenSet | null;
+  /** The refresh token's lifetime when the response does not carry it (Hejhome: 360 days, PROVIDERS.md §1). */
+  refreshLifetimeSeconds?: number | null;
+}
+
+const RFC_FIELDS: Required<ResponseFieldNames> = {
+  accessToken: 'access_token',
+  tokenType: 'token_type',
+  expiresIn: 'expires_in',
+  refreshToken: 'refresh_token',
+  refreshExpiresIn: 'refresh_expires_in',
+  scope: 'scope',
+};
+
+/** Seconds from a number or a numeric string ("86400"); null when absent or not a number. */
+export function parseSeconds(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
+  if (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+  return null;
+}
+
+/** The `exp` claim of a JWT in epoch ms (RFC 7519 §4.1.4), without any signature check; null if not a JWT. */
+export function jwtExpiresAt(token: string): number | null {
+  if (token.split('.').length !== 3) return null;
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+function field(body: Record<string, unknown>, name: string): unknown {
+  return body[name];
+}
+
+function nonEmptyString(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** RFC 6749 §5.1: a successful token response (JSON) as a TokenSet; errors per provider-errors. */
+export function processTokenResponse(res: ResponseLike, ctx: ResponseContext, opts: NormalizeOptions): TokenSet {
+  const body = jsonObjectBody(res, ctx);
+  return tokenSetFromBody(res, ctx, body, opts);
+}
+
+/** The TokenSet of a parsed token response body. */
+export function tokenSetFromBody(
+  res: ResponseLike,
+  ctx: ResponseContext,
+  body: Record<string, unknown>,
+  opts: NormalizeOptions,
+): TokenSet {
+  const names = { ...RFC_FIELDS, ...definedOnly(opts.fields ?? {}) };
+  const accessToken = nonEmptyString(field(body, names.accessToken));
+  if (!accessToken) {
+    throw invalidResponse(res, ctx, `a success status but no access token (no "${names.accessToken}" field)`);
+  }
+  const expiresIn = parseSeconds(field(body, names.expiresIn));
+  const expiresAt = expiresIn !== null ? opts.now + expiresIn * 1000 : jwtExpiresAt(accessToken);
+
+  const newRefresh = nonEmptyString(field(body, names.refreshToken));
+  const previous = opts.previous ?? null;
+  let refreshToken: string | null;
+  let refreshExpiresAt: number | null;
+  if (newRefresh) {
+    refreshToken = newRefresh;
+    const refreshIn = parseSeconds(field(body, names.refreshExpiresIn));
+    refreshExpiresAt =
+      refreshIn !== null
+        ? opts.now + refreshIn * 1000
+        : opts.refreshLifetimeSeconds
+          ? opts.now + opts.refreshLifetimeSeconds * 1000
+          : jwtExpiresAt(newRefresh);
+  } else {
+    // RFC 6749 §6: the server MAY issue a new refresh token; without one the old one stays valid.
+    refreshToken = previous?.refreshToken ?? null;
+    refreshExpiresAt = previous?.refreshExpiresAt ?? null;
+  }
+  const tokenType = nonEmptyString(field(body, names.tokenType)) ?? 'Bearer';
+  const scopeValue = field(body, names.scope);
+  const scope = Array.isArray(scopeValue)
+    ? scopeValue.map(String).join(' ')
+    : (nonEmptyString(scopeValue) ?? previous?.scope ?? null);
+  return {
+    accessToken,
+    tokenType,
+    expiresAt,
+    issuedAt: opts.now,
+    refreshToken,
+    refreshExpiresAt,
+    scope,
+    cookies: null,
+    raw: body,
+  };
+}
+
+function definedOnly(fields: ResponseFieldNames): ResponseFieldNames {
+  const out: ResponseFieldNames = {};
+  for (const [key, value] of Object.entries(fields) as [keyof ResponseFieldNames, string | undefined][]) {
+    if (typeof value === 'string' && value.trim() !== '') out[key] = value.trim();
+  }
+  return out;
+}
+
+export interface SetCookie {
+  name: string;
+  value: string;
+  /** Max-Age=0, an expiry in the past, or an empty value: the server cleared it. */
+  cleared: boolean;
+}
+
+/** RFC 6265 §5.2 (as much as a token client needs): the Set-Cookie headers of a response. */
+export function parseSetCookies(headers: Record<string, string | string[]>, now: number): SetCookie[] {
+  const raw = headers['set-cookie'];
+  const lines = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  const out: SetCookie[] = [];
+  for (const line of lines) {
+    const [pair = '', ...attributes] = line.split(';');
+    const eq = pair.indexOf('=');
+    if (eq <= 0) continue;
+    const name = pair.slice(0, eq).trim();
+    let value = pair.slice(eq + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+    let cleared = value === '';
+    for (const attribute of attributes) {
+      const [key = '', ...rest] = attribute.split('=');
+      const attrValue = rest.join('=').trim();
+      if (/^\s*max-age\s*$/i.test(key) && Number(attrValue) <= 0) cleared = true;
+      if (/^\s*expires\s*$/i.test(key)) {
+        const at = Date.parse(attrValue);
+        if (Number.isFinite(at) && at <= now) cleared = true;
+      }
+    }
+    out.push({ name, value, cleared });
+  }
+  return out;
+}
+
+/** The itcode cookie names (PROVIDERS.md §4). */
+export const ITCODE_COOKIES = { access: 'access', refresh: 'refresh' } as const;
+
+/**
+ * itcode: tokens are JWTs in `Set-Cookie: access=…` / `refresh=…`; their expiry is the JWT `exp`
+ * (PROVIDERS.md §4). Returns null when the response set no access cookie (auto login with a still
+ * valid access token changes nothing). The envelope `{flag,title,message,body}` is checked first.
+ */
+export function processCookieTokenResponse(
+  res: ResponseLike,
+  ctx: ResponseContext,
+  opts: NormalizeOptions,
+): TokenSet | null {
+  const envelope = res.body.trim() === '' ? {} : jsonObjectBody(res, ctx);
+  const cookies = parseSetCookies(res.headers, opts.now);
+  const live = new Map(cookies.filter((c) => !c.cleared).map((c) => [c.name, c.value]));
+  const access = live.get(ITCODE_COOKIES.access);
+  if (!access) return null;
+  const previous = opts.previous ?? null;
+  const refresh = live.get(ITCODE_COOKIES.refresh) ?? previous?.refreshToken ?? null;
+  const jar: Record<string, string> = { ...(previous?.cookies ?? {}) };
+  for (const [name, value] of live) jar[name] = value;
+  if (refresh) jar[ITCODE_COOKIES.refresh] = refresh;
+  return {
+    accessToken: access,
+    tokenType: 'Cookie',
+    expiresAt: jwtExpiresAt(access),
+    issuedAt: opts.now,
+    refreshToken: refresh,
+    refreshExpiresAt: refresh ? jwtExpiresAt(refresh) : null,
+    scope: null,
+    cookies: jar,
+    raw: { body: envelope, setCookie: res.headers['set-cookie'] ?? null },
+  };
+}
