@@ -1,0 +1,465 @@
+/**
+ * TokenManager: the token lifecycle the core delegates to. Reading, saving and refreshing tokens,
+ * single-flight per client inside a process, one refresh at a time per data directory across
+ * processes (withLock + reload), retries for transient failures, "sign in again" for the rest,
+ * and the refresh schedule. The OAuth exchange itself is the injected `refresher`.
+ */
+import { randomUUID } from 'node:crypto';
+import { TokenDeskError, toErrorInfo } from '../core/errors';
+import type { ClientConfig, ClientSecrets, Exchange, TokenSet } from '../core/types';
+import type { Notice } from '../ipc/contract';
+import { withLock, type LockOptions } from './lock';
+import { RefreshScheduler, refreshDueAt, type SchedulerClock } from './scheduler';
+import type { Keyring } from './secrets';
+import type { StoreDocument, TokenStore } from './store';
+
+/**
+ * Gets a new token set for a client: refresh with `current.refreshToken` when there is one,
+ * otherwise re-issue (client credentials) or throw needs_signin; the refresher decides.
+ */
+export type Refresher = (client: ClientConfig, secrets: ClientSecrets, current: TokenSet | null) => Promise<TokenSet>;
+
+export interface BackoffPolicy {
+  baseMs: number;
+  maxMs: number;
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 30_000, maxAttempts: 4 };
+/** Consecutive failed refreshes before a 'refresh_failing' notice. */
+export const FAILING_NOTICE_AFTER = 3;
+/** A scheduled refresh never comes sooner than this after the previous one (expires_in: 0 would loop). */
+export const MIN_REFRESH_INTERVAL_MS = 30_000;
+/** After a failed scheduled refresh, try again after this (doubling per failure, up to an hour). */
+const SCHEDULED_RETRY_MS = 5 * 60_000;
+const DAY_MS = 86_400_000;
+const WARN_PREFIX = 'refresh-token-expiry:';
+
+export interface TokenManagerOptions {
+  store: TokenStore;
+  keyring: Keyring;
+  dataDir: string;
+  /** A scheduler to drive; or set `background` and the manager makes one on `clock`. */
+  scheduler?: RefreshScheduler;
+  /** Refresh on a schedule (the app, the agent). False for one-shot use (standalone command line). */
+  background?: boolean;
+  clock?: SchedulerClock;
+  now?: () => number;
+  refresher: Refresher;
+  onChange?: (clientId: string) => void;
+  /** Every new notice, once it is in the store (the caller decides which reach the OS, per Settings.notifications). */
+  notify?: (notice: Notice) => void;
+  backoff?: Partial<BackoffPolicy>;
+  lock?: LockOptions;
+  /** Injected for tests; defaults to setTimeout and Math.random. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+interface RefreshMode {
+  force: boolean;
+  fresh: boolean;
+}
+
+const NO_SECRETS: ClientSecrets = { clientSecret: null, password: null };
+
+export class TokenManager {
+  readonly #store: TokenStore;
+  readonly #keyring: Keyring;
+  readonly #dataDir: string;
+  readonly #scheduler: RefreshScheduler | null;
+  readonly #now: () => number;
+  readonly #refresher: Refresher;
+  readonly #onChange: (clientId: string) => void;
+  readonly #notify: (notice: Notice) => void;
+  readonly #backoff: BackoffPolicy;
+  readonly #lock: LockOptions;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #random: () => number;
+  readonly #inflight = new Map<string, Promise<TokenSet>>();
+
+  constructor(opts: TokenManagerOptions) {
+    this.#store = opts.store;
+    this.#keyring = opts.keyring;
+    this.#dataDir = opts.dataDir;
+    this.#scheduler = opts.scheduler ?? (opts.background ? new RefreshScheduler(opts.clock ? { clock: opts.clock } : {}) : null);
+    this.#now = opts.now ?? Date.now;
+    this.#refresher = opts.refresher;
+    this.#onChange = opts.onChange ?? (() => undefined);
+    this.#notify = opts.notify ?? (() => undefined);
+    this.#backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
+    this.#lock = opts.lock ?? {};
+    this.#sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#random = opts.random ?? Math.random;
+    this.#scheduler?.setOnDue((key) => this.#onDue(key));
+  }
+
+  /** Schedules every client in the store (app start, agent start). */
+  start(): void {
+    this.#store.reload();
+    for (const client of this.#store.document.clients) this.reschedule(client.id);
+  }
+
+  stop(): void {
+    this.#scheduler?.stop();
+  }
+
+  /** After a system resume or a wall-clock jump: fires whatever is due now. */
+  resume(): void {
+    this.#scheduler?.reevaluate();
+  }
+
+  /** Before a client is removed: nothing of it stays scheduled. */
+  forget(clientId: string): void {
+    this.#scheduler?.cancel(clientId);
+    this.#scheduler?.cancel(WARN_PREFIX + clientId);
+  }
+
+  isRefreshing(clientId: string): boolean {
+    return this.#inflight.has(clientId);
+  }
+
+  /** When the next scheduled refresh runs, null when none is scheduled. */
+  dueAt(clientId: string): number | null {
+    return this.#scheduler?.nextDue(clientId) ?? null;
+  }
+
+  /**
+   * The stored token, or null when there is none. A token that cannot be decrypted reads as none
+   * (so one damaged client never breaks a list) and marks the client "sign in again".
+   */
+  token(clientId: string): TokenSet | null {
+    this.#store.reload();
+    const client = this.#client(clientId);
+    try {
+      return this.#readToken(client);
+    } catch (error) {
+      if (!this.#store.status(clientId).needsSignIn) void this.#markNeedsSignIn(clientId, error);
+      return null;
+    }
+  }
+
+  secrets(clientId: string): ClientSecrets {
+    this.#store.reload();
+    return this.#readSecrets(this.#client(clientId));
+  }
+
+  async saveSecrets(clientId: string, secrets: ClientSecrets): Promise<void> {
+    await this.#transaction(() => {
+      this.#client(clientId);
+      this.#store.update((doc) => {
+        doc.secrets[clientId] = this.#keyring.seal(JSON.stringify(secrets));
+      });
+    });
+  }
+
+  /** Saves a token (after sign-in or issue): clears needsSignIn and schedules the next refresh. */
+  async saveToken(clientId: string, token: TokenSet): Promise<void> {
+    await this.#transaction(() => {
+      this.#client(clientId);
+      this.#writeToken(clientId, token);
+    });
+    this.#afterSave(clientId);
+  }
+
+  /** Forgets the token (sign-out, revoke). */
+  async clearToken(clientId: string): Promise<void> {
+    await this.#transaction(() => {
+      this.#store.update((doc) => {
+        delete doc.tokens[clientId];
+        delete doc.status[clientId];
+        doc.notices = doc.notices.filter((notice) => notice.clientId !== clientId || notice.kind === 'info');
+      });
+    });
+    this.reschedule(clientId);
+    this.#onChange(clientId);
+  }
+
+  async recordExchange(clientId: string, exchange: Exchange): Promise<void> {
+    await this.#transaction(() => this.#store.appendExchange(clientId, this.#keyring.seal(JSON.stringify(exchange))));
+  }
+
+  /** The recorded exchanges, oldest first; one that cannot be decrypted is left out. */
+  exchanges(clientId: string): Exchange[] {
+    this.#store.reload();
+    const out: Exchange[] = [];
+    for (const sealed of this.#store.document.exchanges[clientId] ?? []) {
+      try {
+        out.push(JSON.parse(this.#keyring.open(sealed)) as Exchange);
+      } catch {
+        // Tampered or sealed with a lost key: the history is a convenience, the rest stays readable.
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A token that is valid now: the stored one while it is outside its refresh lead time, else a
+   * refreshed (or re-issued) one. When a refresh fails for a passing reason and the stored token
+   * has not expired yet, the stored token is returned.
+   */
+  async validToken(clientId: string): Promise<TokenSet> {
+    this.#store.reload();
+    const client = this.#client(clientId);
+    this.#throwIfNeedsSignIn(client);
+    let current: TokenSet | null;
+    try {
+      current = this.#readToken(client);
+    } catch (error) {
+      await this.#markNeedsSignIn(clientId, error);
+      throw error;
+    }
+    if (current && this.#isFresh(client, current)) return current;
+    try {
+      return await this.refresh(clientId);
+    } catch (error) {
+      if (current && !isSignInError(error) && (current.expiresAt === null || this.#now() < current.expiresAt)) return current;
+      throw error;
+    }
+  }
+
+  /**
+   * Refreshes now. Concurrent callers share one request; across processes the data directory
+   * lock serializes refreshes, and a token another process refreshed meanwhile is used as is
+   * (without `force`: whenever the stored token is fresh; with `force`: only when it changed).
+   * `fresh` (issue): the refresher gets current = null, a new grant rather than a refresh.
+   */
+  refresh(clientId: string, opts: { force?: boolean; fresh?: boolean } = {}): Promise<TokenSet> {
+    const running = this.#inflight.get(clientId);
+    if (running) return running;
+    const mode = { force: opts.force ?? opts.fresh ?? false, fresh: opts.fresh ?? false };
+    const promise = this.#refreshWithRetries(clientId, mode).finally(() => this.#inflight.delete(clientId));
+    this.#inflight.set(clientId, promise);
+    return promise;
+  }
+
+  /** Re-reads a client's schedule: after its settings or its token changed elsewhere. */
+  reschedule(clientId: string): void {
+    const scheduler = this.#scheduler;
+    if (!scheduler) return;
+    scheduler.cancel(clientId);
+    scheduler.cancel(WARN_PREFIX + clientId);
+    const client = this.#store.client(clientId);
+    if (!client || this.#store.status(clientId).needsSignIn) return;
+    let token: TokenSet | null;
+    try {
+      token = this.#readToken(client);
+    } catch {
+      return;
+    }
+    if (!token) return;
+    if (client.autoRefresh) {
+      const due = refreshDueAt(token, client.refreshPolicy);
+      if (due !== null) scheduler.schedule(clientId, Math.max(due, Math.min(token.issuedAt, this.#now()) + MIN_REFRESH_INTERVAL_MS));
+    }
+    const warnAt = this.#refreshWarnAt(token);
+    if (warnAt !== null && !this.#hasNotice(clientId, 'refresh_token_expiring')) scheduler.schedule(WARN_PREFIX + clientId, warnAt);
+  }
+
+  async #refreshWithRetries(clientId: string, mode: RefreshMode): Promise<TokenSet> {
+    this.#store.reload();
+    const seen = this.#store.document.tokens[clientId];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const token = await this.#transaction(() => this.#refreshOnce(clientId, mode, seen));
+        this.#afterSave(clientId);
+        return token;
+      } catch (error) {
+        if (isSignInError(error)) {
+          await this.#markNeedsSignIn(clientId, error);
+          throw error;
+        }
+        if (isTransient(error) && attempt < this.#backoff.maxAttempts) {
+          await this.#sleep(this.#backoffDelay(attempt));
+          continue;
+        }
+        if (!(error instanceof TokenDeskError && error.code === 'storage')) await this.#recordFailure(clientId, error);
+        throw error;
+      }
+    }
+  }
+
+  /** One attempt, under the lock, on a freshly read store. */
+  async #refreshOnce(clientId: string, mode: RefreshMode, seen: string | undefined): Promise<TokenSet> {
+    const client = this.#client(clientId);
+    if (!mode.fresh) this.#throwIfNeedsSignIn(client);
+    const current = mode.fresh ? null : this.#readToken(client);
+    const changedElsewhere = this.#store.document.tokens[clientId] !== seen;
+    if (current && (!mode.force || changedElsewhere) && this.#isFresh(client, current)) return current;
+
+    const next = await this.#refresher(client, this.#readSecrets(client), current);
+    // Never lose a refresh token: a response without one keeps the old one (rotation is optional,
+    // RFC 6749 §6), whatever the refresher already did.
+    const keepOld = !next.refreshToken && current?.refreshToken;
+    const token: TokenSet = keepOld
+      ? { ...next, refreshToken: current.refreshToken, refreshExpiresAt: next.refreshExpiresAt ?? current.refreshExpiresAt }
+      : next;
+    // The write completes before the token is returned: a rotated refresh token is on disk first.
+    this.#writeToken(clientId, token);
+    return token;
+  }
+
+  #writeToken(clientId: string, token: TokenSet): void {
+    const sealed = this.#keyring.seal(JSON.stringify(token));
+    this.#store.update((doc) => {
+      doc.tokens[clientId] = sealed;
+      doc.status[clientId] = { needsSignIn: false, lastError: null, failures: 0 };
+      doc.notices = doc.notices.filter(
+        (notice) => notice.clientId !== clientId || (notice.kind !== 'needs_signin' && notice.kind !== 'refresh_failing' && notice.kind !== 'refresh_token_expiring'),
+      );
+    });
+  }
+
+  /** Outside the lock: a timer armed inside it would inherit the lock's async context. */
+  #afterSave(clientId: string): void {
+    this.reschedule(clientId);
+    this.#onChange(clientId);
+  }
+
+  async #markNeedsSignIn(clientId: string, error: unknown): Promise<void> {
+    const client = this.#store.client(clientId);
+    const name = client?.name ?? clientId;
+    const info = toErrorInfo(error);
+    await this.#transaction(() => {
+      if (!this.#store.client(clientId)) return;
+      const failures = this.#store.status(clientId).failures + 1;
+      this.#store.update((doc) => {
+        doc.status[clientId] = { needsSignIn: true, lastError: info, failures };
+        this.#addNotice(doc, clientId, 'needs_signin', `"${name}" needs you to sign in again: ${info.message}`);
+      });
+    }).catch(() => undefined);
+    this.#scheduler?.cancel(clientId);
+    this.#onChange(clientId);
+  }
+
+  async #recordFailure(clientId: string, error: unknown): Promise<void> {
+    const info = toErrorInfo(error);
+    await this.#transaction(() => {
+      const client = this.#store.client(clientId);
+      if (!client) return;
+      const failures = this.#store.status(clientId).failures + 1;
+      this.#store.update((doc) => {
+        doc.status[clientId] = { needsSignIn: false, lastError: info, failures };
+        if (failures >= FAILING_NOTICE_AFTER) {
+          this.#addNotice(doc, clientId, 'refresh_failing', `Refreshing "${client.name}" failed ${failures} times in a row: ${info.message}`);
+        }
+      });
+    }).catch(() => undefined);
+    this.#onChange(clientId);
+  }
+
+  async #warnRefreshExpiry(clientId: string): Promise<void> {
+    await this.#transaction(() => {
+      const client = this.#store.client(clientId);
+      if (!client || this.#hasNotice(clientId, 'refresh_token_expiring')) return;
+      const token = this.#readToken(client);
+      const warnAt = token ? this.#refreshWarnAt(token) : null;
+      if (!token?.refreshExpiresAt || warnAt === null || warnAt > this.#now()) return;
+      const when = new Date(token.refreshExpiresAt).toISOString();
+      this.#store.update((doc) =>
+        this.#addNotice(doc, clientId, 'refresh_token_expiring', `The refresh token of "${client.name}" expires on ${when}; sign in again before then to keep refreshing.`),
+      );
+    });
+    this.#onChange(clientId);
+  }
+
+  #refreshWarnAt(token: TokenSet): number | null {
+    if (token.refreshExpiresAt === null) return null;
+    return token.refreshExpiresAt - this.#store.document.settings.notifications.refreshTokenWarnDays * DAY_MS;
+  }
+
+  #onDue(key: string): void {
+    if (key.startsWith(WARN_PREFIX)) {
+      void this.#warnRefreshExpiry(key.slice(WARN_PREFIX.length)).catch(() => undefined);
+      return;
+    }
+    this.refresh(key).catch(() => {
+      const status = this.#store.status(key);
+      if (status.needsSignIn || !this.#store.client(key)) return;
+      const delay = Math.min(SCHEDULED_RETRY_MS * 2 ** Math.max(0, status.failures - 1), 3_600_000);
+      this.#scheduler?.schedule(key, this.#now() + delay);
+    });
+  }
+
+  /** Replaces the client's notice of the same kind, and tells the OS when that kind is enabled. */
+  #addNotice(doc: StoreDocument, clientId: string, kind: Notice['kind'], message: string): void {
+    const notice: Notice = { id: randomUUID(), clientId, kind, message, at: this.#now() };
+    doc.notices = [...doc.notices.filter((n) => n.clientId !== clientId || n.kind !== kind), notice];
+    // After the store write that holds it (update() writes right after this change returns).
+    queueMicrotask(() => this.#notify(notice));
+  }
+
+  #hasNotice(clientId: string, kind: Notice['kind']): boolean {
+    return this.#store.document.notices.some((notice) => notice.clientId === clientId && notice.kind === kind);
+  }
+
+  #backoffDelay(attempt: number): number {
+    const capped = Math.min(this.#backoff.maxMs, this.#backoff.baseMs * 2 ** (attempt - 1));
+    // "Equal jitter": between half and all of the capped delay.
+    return Math.round(capped / 2 + (capped / 2) * this.#random());
+  }
+
+  #isFresh(client: ClientConfig, token: TokenSet): boolean {
+    const due = refreshDueAt(token, client.refreshPolicy);
+    return due === null || this.#now() < due;
+  }
+
+  #transaction<T>(fn: () => T | Promise<T>): Promise<T> {
+    return withLock(
+      this.#dataDir,
+      () => {
+        this.#store.reload();
+        return fn();
+      },
+      this.#lock,
+    );
+  }
+
+  #client(clientId: string): ClientConfig {
+    const client = this.#store.client(clientId);
+    if (!client) throw new TokenDeskError('not_found', `No client with id "${clientId}".`);
+    return client;
+  }
+
+  #throwIfNeedsSignIn(client: ClientConfig): void {
+    const status = this.#store.status(client.id);
+    if (!status.needsSignIn) return;
+    const why = status.lastError ? ` (${status.lastError.message})` : '';
+    throw new TokenDeskError('needs_signin', `"${client.name}" needs you to sign in again${why}.`);
+  }
+
+  #readToken(client: ClientConfig): TokenSet | null {
+    const sealed = this.#store.document.tokens[client.id];
+    if (sealed === undefined) return null;
+    try {
+      return JSON.parse(this.#keyring.open(sealed)) as TokenSet;
+    } catch (cause) {
+      throw new TokenDeskError('needs_signin', `The stored token of "${client.name}" could not be decrypted (changed on disk, or sealed with another key); sign in again.`, { cause });
+    }
+  }
+
+  #readSecrets(client: ClientConfig): ClientSecrets {
+    const sealed = this.#store.document.secrets[client.id];
+    if (sealed === undefined) return NO_SECRETS;
+    try {
+      return JSON.parse(this.#keyring.open(sealed)) as ClientSecrets;
+    } catch (cause) {
+      throw new TokenDeskError('needs_signin', `The stored client secret of "${client.name}" could not be decrypted (changed on disk, or sealed with another key); enter it again in the client's settings.`, { cause });
+    }
+  }
+}
+
+/** invalid_grant, or a 400/401 rejection of a refresh (RFC 6749 §5.2): only signing in again helps. */
+export function isSignInError(error: unknown): boolean {
+  if (!(error instanceof TokenDeskError)) return false;
+  if (error.code === 'invalid_grant' || error.code === 'needs_signin') return true;
+  return error.code === 'provider_rejected' && (error.status === 400 || error.status === 401);
+}
+
+/** Worth another try: the network, a timeout, TLS, or a server error. */
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof TokenDeskError)) return false;
+  if (error.code === 'network' || error.code === 'timeout' || error.code === 'tls') return true;
+  return error.status !== undefined && error.status >= 500;
+}
