@@ -1,0 +1,158 @@
+/**
+ * The command line's end of the agent socket: connect to the running app, check the protocol
+ * version, then forward DeskApi calls. node:net only, so `tokendesk token` can use it without
+ * loading the core.
+ */
+import net from 'node:net';
+import type { DeskApi } from '../core/desk-api';
+import { TokenDeskError } from '../core/errors';
+import type { ErrorInfo } from '../core/types';
+import {
+  AGENT_METHODS,
+  AGENT_PROTOCOL_VERSION,
+  lineSplitter,
+  type AgentHello,
+  type AgentMethod,
+  type AgentResponse,
+} from './agent-protocol';
+
+/** The DeskApi methods the agent forwards, every one of them async (it crosses a socket). */
+export type CliDesk = {
+  [M in AgentMethod]: (...args: Parameters<DeskApi[M]>) => Promise<Awaited<ReturnType<DeskApi[M]>>>;
+} & { close(): Promise<void> };
+
+/** Responses can carry every recorded exchange of a client: allow far more than a request. */
+const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+/** Longer than any single provider request the core makes (30 s timeout, plus a retry). */
+const DEFAULT_CALL_TIMEOUT_MS = 120_000;
+
+/** Errors that mean "nobody listens there": the app is not running (or a stale socket is left). */
+const NOT_LISTENING = new Set(['ENOENT', 'ECONNREFUSED', 'ENOTSOCK', 'ECONNRESET', 'EPIPE']);
+
+export interface AgentConnection {
+  readonly hello: AgentHello;
+  call(method: AgentMethod, params: unknown[], timeoutMs?: number): Promise<unknown>;
+  close(): void;
+}
+
+/**
+ * Connects to the agent at `socketPath`. Resolves null when nothing listens there (quickly: a
+ * missing socket fails at once); rejects with TokenDeskError for a listener that does not speak
+ * the protocol or does not answer within `timeoutMs`.
+ */
+export async function connectAgent(socketPath: string, opts: { timeoutMs?: number } = {}): Promise<AgentConnection | null> {
+  const timeoutMs = opts.timeoutMs ?? 5_000;
+  const socket = await new Promise<net.Socket | null>((resolve, reject) => {
+    const candidate = net.createConnection(socketPath);
+    const timer = setTimeout(() => {
+      candidate.destroy();
+      reject(agentError('timeout', `The TokenDesk app did not accept a connection on ${socketPath} within ${timeoutMs / 1000} s.`));
+    }, timeoutMs);
+    candidate.once('connect', () => {
+      clearTimeout(timer);
+      resolve(candidate);
+    });
+    candidate.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      candidate.destroy();
+      if (NOT_LISTENING.has(error.code ?? '')) resolve(null);
+      else reject(agentError('storage', `Could not connect to the TokenDesk app on ${socketPath}: ${error.message}`));
+    });
+  });
+  if (!socket) return null;
+
+  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void; timer: NodeJS.Timeout }>();
+  let nextId = 1;
+  let closedError: TokenDeskError | null = null;
+
+  const failAll = (error: TokenDeskError): void => {
+    closedError ??= error;
+    for (const [id, call] of pending) {
+      clearTimeout(call.timer);
+      call.reject(error);
+      pending.delete(id);
+    }
+  };
+
+  socket.on(
+    'data',
+    lineSplitter(
+      (line) => {
+        let response: AgentResponse;
+        try {
+          response = JSON.parse(line) as AgentResponse;
+        } catch {
+          failAll(agentError('internal', 'The TokenDesk app sent an answer that is not JSON.'));
+          socket.destroy();
+          return;
+        }
+        const call = pending.get(response.id);
+        if (!call) return;
+        pending.delete(response.id);
+        clearTimeout(call.timer);
+        if (response.ok) call.resolve(response.value);
+        else call.reject(fromErrorInfo(response.error));
+      },
+      MAX_RESPONSE_BYTES,
+      () => {
+        failAll(agentError('internal', 'The TokenDesk app sent an answer larger than the command line accepts.'));
+        socket.destroy();
+      },
+    ),
+  );
+  socket.on('error', () => undefined);
+  socket.on('close', () => failAll(agentError('network', 'The TokenDesk app closed the connection before answering.')));
+
+  const call = (method: string, params: unknown, callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS): Promise<unknown> => {
+    if (closedError) return Promise.reject(closedError);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(agentError('timeout', `The TokenDesk app did not answer "${method}" within ${Math.round(callTimeoutMs / 1000)} s.`));
+      }, callTimeoutMs);
+      pending.set(id, { resolve, reject, timer });
+      socket.write(`${JSON.stringify({ id, method, params })}\n`);
+    });
+  };
+
+  let hello: AgentHello;
+  try {
+    hello = (await call('hello', { version: AGENT_PROTOCOL_VERSION }, timeoutMs)) as AgentHello;
+  } catch (error) {
+    socket.destroy();
+    throw error;
+  }
+  return {
+    hello,
+    call: (method, params, callTimeoutMs) => call(method, params, callTimeoutMs),
+    close: () => {
+      socket.end();
+      socket.unref();
+    },
+  };
+}
+
+/** A CliDesk that forwards every call to the app. */
+export function agentDesk(connection: AgentConnection): CliDesk {
+  const desk: Record<string, unknown> = {
+    close: async () => connection.close(),
+  };
+  for (const method of AGENT_METHODS) {
+    desk[method] = (...params: unknown[]) => connection.call(method, params);
+  }
+  return desk as CliDesk;
+}
+
+/** The core's error, rebuilt on this side of the socket so exit codes and messages stay the same. */
+export function fromErrorInfo(info: ErrorInfo): TokenDeskError {
+  const details: { providerMessage?: string; status?: number; rawBody?: string } = {};
+  if (info.providerMessage !== undefined) details.providerMessage = info.providerMessage;
+  if (info.status !== undefined) details.status = info.status;
+  if (info.rawBody !== undefined) details.rawBody = info.rawBody;
+  return new TokenDeskError(info.code, info.message, details);
+}
+
+function agentError(code: ErrorInfo['code'], message: string): TokenDeskError {
+  return new TokenDeskError(code, message);
+}

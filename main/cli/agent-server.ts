@@ -1,0 +1,184 @@
+/**
+ * The app's end of the agent socket: plain Node (node:net), hosted by the Electron shell and by
+ * tests alike. Only the user can reach it: a Unix socket 0600 inside a 0700 directory, or on
+ * Windows a named pipe (whose default DACL gives other accounts read access only, which is not
+ * enough to send a request). Every request is checked against a schema before it reaches the core,
+ * as the IPC handlers do (STYLE.md, "One IPC contract file").
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { z } from 'zod';
+import type { DeskApi } from '../core/desk-api';
+import { TokenDeskError, toErrorInfo } from '../core/errors';
+import type { TokenSet } from '../core/types';
+import { clientInputSchema } from '../ipc/contract';
+import { connectAgent } from './agent-client';
+import {
+  AGENT_PROTOCOL_VERSION,
+  lineSplitter,
+  MAX_REQUEST_BYTES,
+  type AgentHello,
+  type AgentMethod,
+  type AgentResponse,
+} from './agent-protocol';
+
+export { defaultSocketPath } from './agent-protocol';
+
+export interface AgentServer {
+  readonly socketPath: string;
+  close(): Promise<void>;
+}
+
+const ref = z.string().min(1).max(200);
+const noArgs = z.tuple([]);
+const byRef = z.tuple([ref]);
+
+const paramSchemas: Record<AgentMethod, z.ZodType<unknown[]>> = {
+  info: noArgs,
+  listClients: noArgs,
+  getClient: byRef,
+  createClient: z.tuple([clientInputSchema]),
+  removeClient: byRef,
+  issue: byRef,
+  beginSignIn: z.union([
+    byRef,
+    z.tuple([ref, z.object({ redirectUri: z.string().min(1).max(2000).optional(), reconsent: z.boolean().optional() })]),
+  ]),
+  completeSignIn: z.tuple([ref, z.string().min(1).max(8000)]),
+  refresh: byRef,
+  validToken: byRef,
+  revoke: byRef,
+  signOut: byRef,
+  userInfo: byRef,
+  reveal: z.tuple([ref, z.enum(['access', 'refresh'])]),
+  exchanges: z.tuple([ref, z.boolean()]),
+};
+
+const requestSchema = z.union([
+  z.object({ id: z.number().int(), method: z.literal('hello'), params: z.object({ version: z.number().int() }) }),
+  z.object({
+    id: z.number().int(),
+    method: z.enum(Object.keys(paramSchemas) as [AgentMethod, ...AgentMethod[]]),
+    params: z.array(z.unknown()),
+  }),
+]);
+
+export async function startAgentServer(desk: DeskApi, opts: { socketPath: string; appName?: string }): Promise<AgentServer> {
+  const { socketPath } = opts;
+  const hello: AgentHello = { version: AGENT_PROTOCOL_VERSION, pid: process.pid, app: opts.appName ?? 'TokenDesk' };
+  if (process.platform !== 'win32') await prepareUnixSocket(socketPath);
+
+  const connections = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    connections.add(socket);
+    socket.on('close', () => connections.delete(socket));
+    socket.on('error', () => socket.destroy());
+    const reply = (response: AgentResponse): void => {
+      if (!socket.destroyed) socket.write(`${JSON.stringify(response)}\n`);
+    };
+    socket.on(
+      'data',
+      lineSplitter(
+        (line) => void answer(desk, hello, line).then(reply),
+        MAX_REQUEST_BYTES,
+        () => socket.destroy(),
+      ),
+    );
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  if (process.platform !== 'win32') fs.chmodSync(socketPath, 0o600);
+
+  return {
+    socketPath,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of connections) socket.destroy();
+      });
+      if (process.platform !== 'win32') fs.rmSync(socketPath, { force: true });
+    },
+  };
+}
+
+async function answer(desk: DeskApi, hello: AgentHello, line: string): Promise<AgentResponse> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return { id: 0, ok: false, error: { code: 'bad_request', message: 'The request is not JSON.' } };
+  }
+  const parsed = requestSchema.safeParse(raw);
+  const id = typeof (raw as { id?: unknown } | null)?.id === 'number' ? (raw as { id: number }).id : 0;
+  if (!parsed.success) {
+    return { id, ok: false, error: { code: 'bad_request', message: `Not a TokenDesk agent request: ${parsed.error.issues[0]?.message ?? 'invalid'}.` } };
+  }
+  const request = parsed.data;
+  if (request.method === 'hello') {
+    if (request.params.version !== AGENT_PROTOCOL_VERSION) {
+      return {
+        id,
+        ok: false,
+        error: {
+          code: 'unsupported',
+          message: `The TokenDesk app speaks agent protocol ${AGENT_PROTOCOL_VERSION}, the command line ${request.params.version}: update both to the same version.`,
+        },
+      };
+    }
+    return { id, ok: true, value: hello };
+  }
+  const params = paramSchemas[request.method].safeParse(request.params);
+  if (!params.success) {
+    return { id, ok: false, error: { code: 'bad_request', message: `Invalid arguments for ${request.method}: ${params.error.issues[0]?.message ?? 'invalid'}.` } };
+  }
+  try {
+    const method = desk[request.method] as (...args: unknown[]) => unknown;
+    const value = await method.apply(desk, params.data);
+    return { id, ok: true, value: request.method === 'validToken' ? withoutRaw(value as TokenSet) : (value ?? null) };
+  } catch (error) {
+    return { id, ok: false, error: toErrorInfo(error) };
+  }
+}
+
+/** The command line prints the token, never the provider's raw response or cookies: keep them in the app. */
+function withoutRaw(token: TokenSet): TokenSet {
+  return { ...token, raw: null, cookies: null };
+}
+
+/**
+ * The socket's directory must be ours and private before we listen: `listen()` creates the socket
+ * with the umask's mode, and the directory is what keeps others out until chmod. A socket file left
+ * by a crashed app is removed; one another live app answers on is an error.
+ */
+async function prepareUnixSocket(socketPath: string): Promise<void> {
+  const dir = path.dirname(socketPath);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = fs.lstatSync(dir);
+  if (!stat.isDirectory() || (process.getuid && stat.uid !== process.getuid())) {
+    throw new TokenDeskError('storage', `The agent socket directory ${dir} is not a directory owned by you; remove it and start TokenDesk again.`);
+  }
+  if ((stat.mode & 0o077) !== 0) fs.chmodSync(dir, 0o700);
+
+  let existing: fs.Stats;
+  try {
+    existing = fs.lstatSync(socketPath);
+  } catch {
+    return;
+  }
+  if (!existing.isSocket()) {
+    throw new TokenDeskError('storage', `${socketPath} exists and is not a socket; remove it and start TokenDesk again.`);
+  }
+  const other = await connectAgent(socketPath, { timeoutMs: 1_000 }).catch(() => null);
+  if (other) {
+    other.close();
+    throw new TokenDeskError('conflict', `Another TokenDesk (pid ${other.hello.pid}) already answers on ${socketPath}.`);
+  }
+  fs.rmSync(socketPath, { force: true });
+}

@@ -1,0 +1,235 @@
+/**
+ * The command line's grammar (the issue's contract) and its parser. No dependencies: the entry
+ * point parses before it decides whether anything heavy is needed.
+ */
+
+export type CommandName =
+  | 'clients add'
+  | 'clients list'
+  | 'clients show'
+  | 'clients remove'
+  | 'issue'
+  | 'login'
+  | 'refresh'
+  | 'token'
+  | 'status'
+  | 'userinfo'
+  | 'logout'
+  | 'revoke'
+  | 'exchanges'
+  | 'help'
+  | 'version';
+
+export interface ParsedArgs {
+  command: CommandName;
+  /** The client NAME for commands that take one. */
+  name: string | null;
+  dataDir: string | null;
+  standalone: boolean;
+  /** Flags of the command, by long name without dashes; booleans are true, values are strings. */
+  flags: Record<string, string | boolean>;
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+interface FlagSpec {
+  value: boolean;
+  /** Allowed values, checked here so a typo is a usage error with the choices in it. */
+  choices?: readonly string[];
+}
+
+interface CommandSpec {
+  takesName: boolean;
+  flags: Record<string, FlagSpec>;
+}
+
+const bool: FlagSpec = { value: false };
+const text: FlagSpec = { value: true };
+const json = { json: bool };
+
+export const PROVIDER_CHOICES = ['hejhome', 'daouoffice', 'podshop', 'itcode', 'oauth2'] as const;
+
+type CommandWithSpec = Exclude<CommandName, 'help' | 'version'>;
+
+const COMMANDS: Record<CommandWithSpec, CommandSpec> = {
+  'clients add': {
+    takesName: true,
+    flags: {
+      provider: { value: true, choices: PROVIDER_CHOICES },
+      'base-url': text,
+      env: { value: true, choices: ['prod', 'dev'] },
+      'client-id': text,
+      'client-secret-stdin': bool,
+      'redirect-uri': text,
+      scope: text,
+      platform: { value: true, choices: ['naver', 'kakao', 'google', 'github'] },
+      grant: { value: true, choices: ['authorization_code', 'client_credentials', 'password'] },
+      'token-url': text,
+      'auth-url': text,
+      'client-auth': { value: true, choices: ['basic', 'body', 'none'] },
+      'params-in': { value: true, choices: ['body', 'query'] },
+      pkce: bool,
+      'no-pkce': bool,
+      username: text,
+      'password-stdin': bool,
+    },
+  },
+  'clients list': { takesName: false, flags: json },
+  'clients show': { takesName: true, flags: json },
+  'clients remove': { takesName: true, flags: {} },
+  issue: { takesName: true, flags: json },
+  login: { takesName: true, flags: { ...json, 'no-browser': bool } },
+  refresh: { takesName: true, flags: json },
+  token: { takesName: true, flags: {} },
+  status: { takesName: false, flags: json },
+  userinfo: { takesName: true, flags: json },
+  logout: { takesName: true, flags: {} },
+  revoke: { takesName: true, flags: {} },
+  exchanges: { takesName: true, flags: { ...json, reveal: bool } },
+};
+
+export const USAGE = `Usage: tokendesk [--data-dir DIR] [--standalone] COMMAND
+  (TOKENDESK_HOME=DIR also selects the data directory)
+
+Commands:
+  clients add NAME --provider hejhome|daouoffice|podshop|itcode|oauth2
+        [--base-url URL] [--env prod|dev] [--client-id ID] [--client-secret-stdin]
+        [--redirect-uri URI] [--scope S] [--platform naver|kakao|google|github]
+        [oauth2: --grant authorization_code|client_credentials|password --token-url URL
+                 --auth-url URL --client-auth basic|body|none --params-in body|query
+                 --pkce|--no-pkce --username U --password-stdin]
+  clients list [--json]          clients show NAME [--json]          clients remove NAME
+  issue NAME [--json]            client credentials, POD Shop exchange, password grant
+  login NAME [--no-browser] [--json]
+                                 authorization code / itcode social login
+  refresh NAME [--json]
+  token NAME                     print only a currently valid access token
+  status [--json]                every client: state, expires_at, refresh_expires_at
+  userinfo NAME [--json]         itcode
+  logout NAME                    revoke NAME
+  exchanges NAME [--json] [--reveal]
+
+Secrets (--client-secret-stdin, --password-stdin) are read from stdin, never from the command line.
+Exit codes: 0 ok, 1 usage, 2 needs sign-in, 3 the provider rejected the request, 4 network error or timeout.
+`;
+
+/** Parses argv (without node and the script). Throws UsageError with one exact line. */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  let dataDir: string | null = null;
+  let standalone = false;
+  let help = false;
+  const rest: string[] = [];
+
+  // Global options may come anywhere before "--"; everything else is kept in order for the command.
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (arg === '--standalone') standalone = true;
+    else if (arg === '--help' || arg === '-h') help = true;
+    else if (arg === '--data-dir' || arg.startsWith('--data-dir=')) {
+      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
+      if (value === undefined || value === '') throw new UsageError('--data-dir needs a directory.');
+      dataDir = value;
+    } else rest.push(arg);
+  }
+
+  const first = rest[0];
+  if (help || first === undefined || first === 'help') return { command: 'help', name: null, dataDir, standalone, flags: {} };
+  if (rest.length === 1 && (first === '--version' || first === 'version')) {
+    return { command: 'version', name: null, dataDir, standalone, flags: {} };
+  }
+  if (first.startsWith('-')) throw new UsageError(`Expected a command before ${first}; run "tokendesk --help".`);
+  if (first === 'clients') {
+    const sub = rest[1];
+    if (sub === undefined || sub.startsWith('-')) throw new UsageError('"clients" needs a subcommand: add, list, show or remove.');
+    const full = `clients ${sub}`;
+    if (!Object.hasOwn(COMMANDS, full)) throw new UsageError(`Unknown subcommand "clients ${sub}"; use add, list, show or remove.`);
+    return parseCommand(full as CommandWithSpec, rest.slice(2), dataDir, standalone);
+  }
+  if (!Object.hasOwn(COMMANDS, first) || first.startsWith('clients ')) throw new UsageError(`Unknown command "${first}"; run "tokendesk --help".`);
+  return parseCommand(first as CommandWithSpec, rest.slice(1), dataDir, standalone);
+}
+
+function parseCommand(command: CommandWithSpec, args: string[], dataDir: string | null, standalone: boolean): ParsedArgs {
+  const spec = COMMANDS[command];
+  const flags: Record<string, string | boolean> = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--')) {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const key = arg.slice(2, eq === -1 ? undefined : eq);
+    const flag = spec.flags[key];
+    if (!flag) throw new UsageError(`"${command}" has no option --${key}; run "tokendesk --help".`);
+    if (key in flags) throw new UsageError(`--${key} is given twice.`);
+    if (!flag.value) {
+      if (eq !== -1) throw new UsageError(`--${key} takes no value.`);
+      flags[key] = true;
+      continue;
+    }
+    const value = eq !== -1 ? arg.slice(eq + 1) : args[++i];
+    if (value === undefined || (eq === -1 && value.startsWith('--'))) throw new UsageError(`--${key} needs a value.`);
+    if (flag.choices && !flag.choices.includes(value)) {
+      throw new UsageError(`--${key} must be one of ${flag.choices.join(', ')} (got "${value}").`);
+    }
+    flags[key] = value;
+  }
+  if (flags['pkce'] && flags['no-pkce']) throw new UsageError('--pkce and --no-pkce exclude each other.');
+
+  let name: string | null = null;
+  if (spec.takesName) {
+    name = positionals.shift() ?? null;
+    if (name === null || name.trim() === '') throw new UsageError(`"${command}" needs a client NAME.`);
+  }
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}" for "${command}".`);
+  if (command === 'clients add') validateClientAdd(flags);
+  return { command, name, dataDir, standalone, flags };
+}
+
+const PROVIDER_ONLY: Record<string, string> = {
+  env: 'podshop',
+  platform: 'itcode',
+  grant: 'oauth2',
+  'token-url': 'oauth2',
+  'auth-url': 'oauth2',
+  'client-auth': 'oauth2',
+  'params-in': 'oauth2',
+  pkce: 'oauth2',
+  'no-pkce': 'oauth2',
+  username: 'oauth2',
+  'password-stdin': 'oauth2',
+};
+
+function validateClientAdd(flags: Record<string, string | boolean>): void {
+  const provider = flags['provider'];
+  if (typeof provider !== 'string') throw new UsageError(`"clients add" needs --provider ${PROVIDER_CHOICES.join('|')}.`);
+  for (const [flag, only] of Object.entries(PROVIDER_ONLY)) {
+    if (flag in flags && provider !== only) throw new UsageError(`--${flag} applies to --provider ${only} only.`);
+  }
+  if (provider === 'itcode' && flags['platform'] === undefined) {
+    throw new UsageError('--provider itcode needs --platform naver|kakao|google|github.');
+  }
+  if (provider === 'oauth2') {
+    if (flags['grant'] === undefined) throw new UsageError('--provider oauth2 needs --grant authorization_code|client_credentials|password.');
+    if (flags['token-url'] === undefined) throw new UsageError('--provider oauth2 needs --token-url URL.');
+    if (flags['grant'] === 'authorization_code' && flags['auth-url'] === undefined) {
+      throw new UsageError('--grant authorization_code needs --auth-url URL.');
+    }
+    if (flags['grant'] === 'password' && flags['username'] === undefined) throw new UsageError('--grant password needs --username U.');
+  }
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs, UsageError } from '../../../main/cli/args';
+import { TokenDeskError } from '../../../main/core/errors';
+import { errorLine, exitCodeOf } from '../../../main/cli/exit';
+
+const usage = (argv: string[]) => {
+  try {
+    parseArgs(argv);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error(`parseArgs(${argv.join(' ')}) did not fail`);
+};
+
+describe('parseArgs', () => {
+  it('takes the global options anywhere, and --opt=value as well as --opt value', () => {
+    expect(parseArgs(['token', 'api', '--standalone', '--data-dir=/tmp/x'])).toEqual({
+      command: 'token',
+      name: 'api',
+      dataDir: '/tmp/x',
+      standalone: true,
+      flags: {},
+    });
+    expect(parseArgs(['--data-dir', 'd', 'clients', 'add', 'h', '--provider=hejhome', '--redirect-uri', 'http://127.0.0.1:1/cb', '--client-secret-stdin'])).toEqual({
+      command: 'clients add',
+      name: 'h',
+      dataDir: 'd',
+      standalone: false,
+      flags: { provider: 'hejhome', 'redirect-uri': 'http://127.0.0.1:1/cb', 'client-secret-stdin': true },
+    });
+  });
+
+  it('answers help and version without a command', () => {
+    expect(parseArgs([]).command).toBe('help');
+    expect(parseArgs(['--help']).command).toBe('help');
+    expect(parseArgs(['status', '-h']).command).toBe('help');
+    expect(parseArgs(['--version']).command).toBe('version');
+  });
+
+  it('a name after "--" may start with dashes', () => {
+    expect(parseArgs(['token', '--', '--odd-name']).name).toBe('--odd-name');
+  });
+
+  it('rejects what the contract does not allow, with one exact line', () => {
+    expect(usage(['bogus'])).toBe('Unknown command "bogus"; run "tokendesk --help".');
+    expect(usage(['clients'])).toBe('"clients" needs a subcommand: add, list, show or remove.');
+    expect(usage(['clients', 'edit', 'x'])).toBe('Unknown subcommand "clients edit"; use add, list, show or remove.');
+    expect(usage(['token'])).toBe('"token" needs a client NAME.');
+    expect(usage(['token', 'a', 'b'])).toBe('Unexpected argument "b" for "token".');
+    expect(usage(['token', 'a', '--json'])).toBe('"token" has no option --json; run "tokendesk --help".');
+    expect(usage(['status', '--json=yes'])).toBe('--json takes no value.');
+    expect(usage(['--data-dir'])).toBe('--data-dir needs a directory.');
+    expect(usage(['--json', 'status'])).toBe('Expected a command before --json; run "tokendesk --help".');
+  });
+
+  it('checks the choices and the provider-specific options of clients add', () => {
+    expect(usage(['clients', 'add', 'x'])).toBe('"clients add" needs --provider hejhome|daouoffice|podshop|itcode|oauth2.');
+    expect(usage(['clients', 'add', 'x', '--provider', 'github'])).toBe(
+      '--provider must be one of hejhome, daouoffice, podshop, itcode, oauth2 (got "github").',
+    );
+    expect(usage(['clients', 'add', 'x', '--provider', 'hejhome', '--env', 'dev'])).toBe('--env applies to --provider podshop only.');
+    expect(usage(['clients', 'add', 'x', '--provider', 'itcode'])).toBe('--provider itcode needs --platform naver|kakao|google|github.');
+    expect(usage(['clients', 'add', 'x', '--provider', 'oauth2', '--grant', 'client_credentials'])).toBe('--provider oauth2 needs --token-url URL.');
+    expect(usage(['clients', 'add', 'x', '--provider', 'oauth2', '--grant', 'authorization_code', '--token-url', 'u'])).toBe(
+      '--grant authorization_code needs --auth-url URL.',
+    );
+    expect(usage(['clients', 'add', 'x', '--provider', 'oauth2', '--pkce', '--no-pkce'])).toBe('--pkce and --no-pkce exclude each other.');
+    expect(usage(['clients', 'add', 'x', '--provider', 'podshop', '--env', 'dev', '--env', 'prod'])).toBe('--env is given twice.');
+  });
+
+  it('never takes a secret from argv', () => {
+    expect(usage(['clients', 'add', 'x', '--provider', 'daouoffice', '--client-secret', 's'])).toBe(
+      '"clients add" has no option --client-secret; run "tokendesk --help".',
+    );
+    expect(usage(['clients', 'add', 'x', '--provider', 'oauth2', '--password', 's'])).toBe(
+      '"clients add" has no option --password; run "tokendesk --help".',
+    );
+  });
+});
+
+describe('exit codes and the error line', () => {
+  it('maps every core error code onto the contract', () => {
+    const code = (c: ConstructorParameters<typeof TokenDeskError>[0]) => exitCodeOf(new TokenDeskError(c, 'x'));
+    expect([code('bad_request'), code('not_found'), code('unsupported'), code('storage'), code('internal')]).toEqual([1, 1, 1, 1, 1]);
+    expect([code('needs_signin'), code('invalid_grant')]).toEqual([2, 2]);
+    expect([code('provider_rejected'), code('invalid_response'), code('state_mismatch'), code('cancelled')]).toEqual([3, 3, 3, 3]);
+    expect([code('network'), code('timeout'), code('tls')]).toEqual([4, 4, 4]);
+    expect(exitCodeOf(new UsageError('x'))).toBe(1);
+    expect(exitCodeOf(new Error('x'))).toBe(1);
+  });
+
+  it('puts the provider’s own message (Korean included) on the same single line', () => {
+    const error = new TokenDeskError('provider_rejected', 'Daou Office rejected the token request (HTTP 401).', {
+      providerMessage: '연동비밀키(clientSecret)를\n확인하세요',
+    });
+    expect(errorLine(error)).toBe('tokendesk: Daou Office rejected the token request (HTTP 401). Provider said: 연동비밀키(clientSecret)를 확인하세요');
+    const html = new TokenDeskError('invalid_response', 'The answer is not JSON.', { rawBody: '<html>\n<h1>500</h1>' });
+    expect(errorLine(html)).toBe('tokendesk: The answer is not JSON. Response body: <html> <h1>500</h1>');
+  });
+});
