@@ -16,7 +16,7 @@ import {
   completeSignIn,
   fetchUserInfo,
   issueToken,
-  reconsentUrl,
+  beginReconsent,
   refreshToken,
   revokeToken,
   signOut,
@@ -149,14 +149,7 @@ export class TokenDesk implements DeskApi {
   async exchanges(ref: string, reveal: boolean): Promise<Exchange[]> {
     this.#refreshFromDisk();
     const client = this.#client(ref);
-    const list = (this.#store.document.exchanges[client.id] ?? []).flatMap((sealed) => {
-      try {
-        return [JSON.parse(this.#keyring.open(sealed)) as Exchange];
-      } catch {
-        return [];
-      }
-    });
-    list.reverse();
+    const list = this.#manager.exchanges(client.id).reverse();
     return reveal ? list : list.map((exchange) => maskExchange(exchange, this.#knownSecrets(client.id)));
   }
 
@@ -318,14 +311,10 @@ export class TokenDesk implements DeskApi {
       throw new TokenDeskError('unsupported', `${client.name} does not sign in through a browser: use Issue.`);
     }
     const input = this.#input(client);
-    let pending: PendingSignIn;
-    if (opts.reconsent) {
-      const token = this.#requireToken(client);
-      const authorizeUrl = await reconsentUrl(this.#deps(), input, token);
-      pending = { ...(await beginSignIn(this.#deps(), input, opts.redirectUri ? { redirectUri: opts.redirectUri } : {})), authorizeUrl };
-    } else {
-      pending = await beginSignIn(this.#deps(), input, opts.redirectUri ? { redirectUri: opts.redirectUri } : {});
-    }
+    const redirect = opts.redirectUri ? { redirectUri: opts.redirectUri } : {};
+    const pending = opts.reconsent
+      ? await beginReconsent(this.#deps(), input, this.#requireToken(client), redirect)
+      : await beginSignIn(this.#deps(), input, redirect);
     this.#pending.set(client.id, pending);
     return { clientId: client.id, authorizeUrl: pending.authorizeUrl, redirectUri: pending.redirectUri, loopback: pending.loopback };
   }
@@ -374,6 +363,7 @@ export class TokenDesk implements DeskApi {
 
   async userInfo(ref: string): Promise<unknown> {
     const client = this.#client(ref);
+    if (!capabilitiesOf(client).userInfo) throw new TokenDeskError('unsupported', `${client.name} has no user info endpoint.`);
     return fetchUserInfo(this.#deps(), this.#input(client), await this.validToken(client.id));
   }
 
@@ -441,7 +431,7 @@ export class TokenDesk implements DeskApi {
     const config = buildClient(input, existing, info, {
       id: randomUUID(),
       now: new Date(this.#now()),
-      defaultBaseUrl: defaultBaseUrl(input.provider, input.env ?? undefined),
+      defaultBaseUrl: genericOrigin(input) ?? defaultBaseUrl(input.provider, input.env ?? undefined),
     });
     const hasSecret = input.clientSecret !== undefined ? Boolean(input.clientSecret) : existing ? this.#secrets(existing.id).clientSecret !== null : false;
     if (!hasSecret && secretRequired(info, config)) {
@@ -492,15 +482,15 @@ export class TokenDesk implements DeskApi {
     const input = { client, secrets };
     if (current && (current.refreshToken || current.cookies?.['refresh'])) return refreshToken(this.#deps(), input, current);
     if (capabilitiesOf(client).issue) return issueToken(this.#deps(), input);
+    if (!current) throw new TokenDeskError('needs_signin', `${client.name} is not signed in yet: sign in first.`);
     throw new TokenDeskError('needs_signin', `${client.name} has no refresh token: sign in again.`);
   }
 
   #recordExchange(exchange: Exchange): void {
-    const sealed = this.#keyring.seal(JSON.stringify(exchange));
-    void withLock(this.#options.dataDir, () => {
-      this.#store.reload();
-      if (this.#store.client(exchange.clientId)) this.#store.appendExchange(exchange.clientId, sealed);
-    }).catch((error: unknown) => console.error(`TokenDesk: an exchange could not be recorded: ${(error as Error).message}`));
+    if (!this.#store.client(exchange.clientId)) return;
+    this.#manager
+      .recordExchange(exchange.clientId, exchange)
+      .catch((error: unknown) => console.error(`TokenDesk: an exchange could not be recorded: ${(error as Error).message}`));
   }
 
   /** Every write: under the cross-process lock, on the freshest document. */
@@ -550,6 +540,15 @@ export class TokenDesk implements DeskApi {
         }
       });
     }
+  }
+}
+
+/** A generic client without a base URL takes its token URL's origin. */
+function genericOrigin(input: ClientInput): string | null {
+  try {
+    return input.provider === 'oauth2' && input.generic ? new URL(input.generic.tokenUrl).origin : null;
+  } catch {
+    return null;
   }
 }
 

@@ -20,10 +20,12 @@ export async function electronKeychain(): Promise<Keychain | null> {
 
 /** Write to the clipboard; clear it later if it still holds what we wrote. */
 export function copyToClipboard(text: string, clearAfterSeconds: number): void {
-  clipboard.writeText(text);
+  void clipboard.writeText(text);
   if (clearAfterSeconds <= 0) return;
   setTimeout(() => {
-    if (clipboard.readText() === text) clipboard.clear();
+    void clipboard.readText().then((current) => {
+      if (current === text) clipboard.clear();
+    });
   }, clearAfterSeconds * 1000).unref();
 }
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { TokenDeskError, toErrorInfo } from '../core/errors';
 import type { ClientConfig, ClientSecrets, Exchange, TokenSet } from '../core/types';
 import type { Notice } from '../ipc/contract';
+import { ExchangeLog } from './exchange-log';
 import { withLock, type LockOptions } from './lock';
 import { RefreshScheduler, refreshDueAt, type SchedulerClock } from './scheduler';
 import type { Keyring } from './secrets';
@@ -75,12 +76,14 @@ export class TokenManager {
   readonly #notify: (notice: Notice) => void;
   readonly #backoff: BackoffPolicy;
   readonly #lock: LockOptions;
+  readonly #exchangeLog: ExchangeLog;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #inflight = new Map<string, Promise<TokenSet>>();
 
   constructor(opts: TokenManagerOptions) {
     this.#store = opts.store;
+    this.#exchangeLog = new ExchangeLog(opts.dataDir);
     this.#keyring = opts.keyring;
     this.#dataDir = opts.dataDir;
     this.#scheduler = opts.scheduler ?? (opts.background ? new RefreshScheduler(opts.clock ? { clock: opts.clock } : {}) : null);
@@ -114,6 +117,7 @@ export class TokenManager {
   forget(clientId: string): void {
     this.#scheduler?.cancel(clientId);
     this.#scheduler?.cancel(WARN_PREFIX + clientId);
+    this.#exchangeLog.remove(clientId);
   }
 
   isRefreshing(clientId: string): boolean {
@@ -177,14 +181,14 @@ export class TokenManager {
   }
 
   async recordExchange(clientId: string, exchange: Exchange): Promise<void> {
-    await this.#transaction(() => this.#store.appendExchange(clientId, this.#keyring.seal(JSON.stringify(exchange))));
+    const sealed = this.#keyring.seal(JSON.stringify(exchange));
+    await withLock(this.#dataDir, () => this.#exchangeLog.append(clientId, sealed), this.#lock);
   }
 
   /** The recorded exchanges, oldest first; one that cannot be decrypted is left out. */
   exchanges(clientId: string): Exchange[] {
-    this.#store.reload();
     const out: Exchange[] = [];
-    for (const sealed of this.#store.document.exchanges[clientId] ?? []) {
+    for (const sealed of this.#exchangeLog.read(clientId)) {
       try {
         out.push(JSON.parse(this.#keyring.open(sealed)) as Exchange);
       } catch {
@@ -266,11 +270,13 @@ export class TokenManager {
         this.#afterSave(clientId);
         return token;
       } catch (error) {
-        if (isSignInError(error)) {
+        // A rejected new grant (issue) means wrong credentials, not an expired sign-in.
+        if (isSignInError(error) && !mode.fresh) {
           await this.#markNeedsSignIn(clientId, error);
           throw error;
         }
-        if (isTransient(error) && attempt < this.#backoff.maxAttempts) {
+        // A manual issue/refresh answers at once; the scheduler and validToken() ride out a flap.
+        if (isTransient(error) && !mode.force && attempt < this.#backoff.maxAttempts) {
           await this.#sleep(this.#backoffDelay(attempt));
           continue;
         }

@@ -38,8 +38,6 @@ import type { Sealed } from './secrets';
 
 export const SCHEMA_VERSION = 1;
 export const STORE_NAME = 'store';
-/** The last this many exchanges are kept per client. */
-export const EXCHANGE_HISTORY_LIMIT = 50;
 
 export interface ClientStatus {
   needsSignIn: boolean;
@@ -55,8 +53,6 @@ export interface StoreDocument {
   secrets: Record<string, Sealed>;
   /** Sealed JSON of TokenSet. */
   tokens: Record<string, Sealed>;
-  /** Sealed JSON of one Exchange each, oldest first, at most EXCHANGE_HISTORY_LIMIT. */
-  exchanges: Record<string, Sealed[]>;
   status: Record<string, ClientStatus>;
   settings: Settings;
   notices: Notice[];
@@ -94,7 +90,6 @@ export const emptyDocument = (): StoreDocument => ({
   clients: [],
   secrets: {},
   tokens: {},
-  exchanges: {},
   status: {},
   settings: structuredClone(DEFAULT_SETTINGS),
   notices: [],
@@ -105,10 +100,11 @@ type RawDocument = Record<string, unknown>;
 /** Migration to version N takes a version N-1 document. Each step is pure. */
 export const MIGRATIONS: Record<number, (doc: RawDocument) => RawDocument> = {
   // v0, the pre-release layout: no schemaVersion, exchanges kept as one array per client in
-  // plain JSON under `history` (dropped: unsealed), no status, no notices.
+  // plain JSON under `history` (dropped: unsealed; exchanges now live in exchange-log.ts files),
+  // no status, no notices.
   1: (v0) => {
     const { history: _history, ...rest } = v0;
-    return { ...rest, schemaVersion: 1, exchanges: {}, status: {}, notices: [], settings: v0.settings ?? DEFAULT_SETTINGS };
+    return { ...rest, schemaVersion: 1, status: {}, notices: [], settings: v0.settings ?? DEFAULT_SETTINGS };
   },
 };
 
@@ -118,7 +114,6 @@ const documentSchema = z.object({
   clients: z.array(z.looseObject({ id: z.string().min(1), name: z.string(), provider: z.string() })),
   secrets: z.record(z.string(), z.string()),
   tokens: z.record(z.string(), z.string()),
-  exchanges: z.record(z.string(), z.array(z.string())),
   status: z.record(
     z.string(),
     z.object({ needsSignIn: z.boolean(), lastError: errorInfoSchema.nullable(), failures: z.number() }),
@@ -243,21 +238,12 @@ export class TokenStore {
     return this.#doc.status[clientId] ?? { needsSignIn: false, lastError: null, failures: 0 };
   }
 
-  /** Appends one sealed exchange, dropping the oldest beyond the history limit. */
-  appendExchange(clientId: string, sealed: Sealed, limit = EXCHANGE_HISTORY_LIMIT): void {
-    this.update((doc) => {
-      const list = [...(doc.exchanges[clientId] ?? []), sealed];
-      doc.exchanges[clientId] = list.slice(Math.max(0, list.length - limit));
-    });
-  }
-
   /** Removes a client and everything kept for it. */
   removeClient(clientId: string): void {
     this.update((doc) => {
       doc.clients = doc.clients.filter((client) => client.id !== clientId);
       delete doc.secrets[clientId];
       delete doc.tokens[clientId];
-      delete doc.exchanges[clientId];
       delete doc.status[clientId];
       doc.notices = doc.notices.filter((notice) => notice.clientId !== clientId);
     });

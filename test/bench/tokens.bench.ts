@@ -9,7 +9,8 @@ import { DEFAULT_REFRESH_POLICY, type ClientConfig, type Exchange, type TokenSet
 import { TokenManager } from '../../main/tokens/manager';
 import { RefreshScheduler, realClock, type SchedulerClock } from '../../main/tokens/scheduler';
 import { openKeyring } from '../../main/tokens/secrets';
-import { EXCHANGE_HISTORY_LIMIT, TokenStore } from '../../main/tokens/store';
+import { EXCHANGE_HISTORY_LIMIT, ExchangeLog } from '../../main/tokens/exchange-log';
+import { TokenStore } from '../../main/tokens/store';
 
 const DAY = 86_400_000;
 
@@ -100,12 +101,13 @@ export async function benchStore(clients = 1000, writes = 40, exchangesPerClient
       responseBody: JSON.stringify(token(n).raw),
       error: null,
     });
+    const log = new ExchangeLog(dataDir);
     store.update((doc) => {
       for (let i = 0; i < clients; i++) {
         const id = `client-${i}`;
         doc.clients.push(benchClient(id));
         doc.tokens[id] = keyring.seal(JSON.stringify(token(i)));
-        doc.exchanges[id] = Array.from({ length: exchangesPerClient }, (_, n) => keyring.seal(JSON.stringify(exchange(id, n))));
+        for (let n = 0; n < exchangesPerClient; n++) log.append(id, keyring.seal(JSON.stringify(exchange(id, n))));
       }
     });
     const manager = new TokenManager({ store, keyring, dataDir, refresher: () => Promise.reject(new Error('not used')) });

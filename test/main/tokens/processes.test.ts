@@ -1,6 +1,6 @@
 /**
  * Several processes on one data directory. The children are plain Node 24 running the project's
- * TypeScript directly: Node strips the types, and fixtures/ts-hooks.mjs adds the `.ts` extension
+ * TypeScript directly: Node strips the types, and ../../helpers/ts-hooks.mjs adds the `.ts` extension
  * that the project's extensionless imports (moduleResolution "bundler") leave out.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,7 +19,7 @@ import { client, setup, tempDir, tokenSet } from './helpers';
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
 function runChild(script: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', path.join(fixtures, 'ts-hooks.mjs'), path.join(fixtures, script)], {
+  return spawn(process.execPath, ['--import', path.join(fixtures, '..', '..', '..', 'helpers', 'ts-hooks.mjs'), path.join(fixtures, script)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

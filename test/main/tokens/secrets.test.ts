@@ -185,7 +185,7 @@ describe('secrets at rest', () => {
     expect(manager.secrets('a').clientSecret).toBe(secrets.clientSecret);
 
     const files = allFiles(dataDir);
-    expect(files.map((file) => path.basename(file)).sort()).toEqual(['key.json', 'store.json']);
+    expect(files.map((file) => path.relative(dataDir, file)).sort()).toEqual([path.join('exchanges', 'a.log'), 'key.json', 'store.json']);
     for (const file of files) {
       const bytes = fs.readFileSync(file);
       for (const secret of Object.values(secrets)) {

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { TokenDeskError } from '../../../main/core/errors';
 import { DEFAULT_SETTINGS } from '../../../main/ipc/contract';
 import {
-  EXCHANGE_HISTORY_LIMIT,
   SCHEMA_VERSION,
   TokenStore,
   type StoreBackendOptions,
@@ -65,29 +64,19 @@ describe('TokenStore', () => {
     expect(mine.client('a')?.id).toBe('a');
   });
 
-  it('keeps the last 50 exchanges of a client', () => {
-    const store = TokenStore.open({ dataDir: tempDir() });
-    for (let i = 0; i < EXCHANGE_HISTORY_LIMIT + 7; i++) store.appendExchange('a', `v1.x.y.${i}`);
-    const list = store.document.exchanges.a ?? [];
-    expect(list).toHaveLength(EXCHANGE_HISTORY_LIMIT);
-    expect(list[0]).toBe('v1.x.y.7');
-    expect(list.at(-1)).toBe(`v1.x.y.${EXCHANGE_HISTORY_LIMIT + 6}`);
-  });
-
   it('removeClient drops everything kept for the client', () => {
     const store = TokenStore.open({ dataDir: tempDir() });
     store.update((doc) => {
       doc.clients.push(client('a'), client('b'));
       doc.tokens.a = 'v1.t';
       doc.secrets.a = 'v1.s';
-      doc.exchanges.a = ['v1.e'];
       doc.status.a = { needsSignIn: true, lastError: null, failures: 1 };
       doc.notices.push({ id: 'n', clientId: 'a', kind: 'needs_signin', message: 'm', at: 1 });
     });
     store.removeClient('a');
     const doc = TokenStore.open({ dataDir: store.dataDir }).document;
     expect(doc.clients.map((c) => c.id)).toEqual(['b']);
-    expect([doc.tokens.a, doc.secrets.a, doc.exchanges.a, doc.status.a]).toEqual([undefined, undefined, undefined, undefined]);
+    expect([doc.tokens.a, doc.secrets.a, doc.status.a]).toEqual([undefined, undefined, undefined]);
     expect(doc.notices).toEqual([]);
   });
 
@@ -151,7 +140,7 @@ describe('TokenStore', () => {
     const store = TokenStore.open({ dataDir });
     expect(store.recovered).toBeNull();
     const onDisk = JSON.parse(fs.readFileSync(store.path, 'utf8'));
-    expect(onDisk).toMatchObject({ schemaVersion: 1, secrets: { a: 'v1.s' }, tokens: { a: 'v1.t' }, exchanges: {}, status: {}, notices: [] });
+    expect(onDisk).toMatchObject({ schemaVersion: 1, secrets: { a: 'v1.s' }, tokens: { a: 'v1.t' }, status: {}, notices: [] });
     expect(onDisk.history).toBeUndefined();
     expect(onDisk.settings.theme).toBe('dark');
     expect(store.client('a')?.name).toBe('client a');

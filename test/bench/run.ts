@@ -1,0 +1,39 @@
+/**
+ * `npm run bench`: the performance figures the issues set targets for, printed (never a timed test).
+ * Runs on plain Node 24 with test/helpers/ts-hooks.mjs; expects `npm run build` to have run.
+ */
+import { benchCli } from './cli.bench';
+import { benchRenderer } from './renderer.bench';
+import { benchScheduler, benchStore } from './tokens.bench';
+
+const line = (label: string, value: string) => console.log(`  ${label.padEnd(44)} ${value}`);
+let failed = false;
+const budget = (ok: boolean) => {
+  failed ||= !ok;
+  return ok ? 'ok' : 'OVER BUDGET';
+};
+
+console.log('Scheduler, 10,000 tokens');
+const scheduler = await benchScheduler();
+line('live timers', `${scheduler.liveTimers} (${budget(scheduler.liveTimers === 1)})`);
+line('time to schedule all', `${scheduler.scheduleAllMs} ms`);
+line('heap used (scheduler\'s share)', `${scheduler.heapUsedMB} MB (+${scheduler.heapDeltaMB} MB)`);
+
+console.log('Store, 1,000 clients with full exchange history');
+const store = await benchStore();
+line('store file', `${store.storeFileMB} MB`);
+line(`token write latency (${store.writes} writes)`, `median ${store.medianMs} ms, p95 ${store.p95Ms} ms`);
+
+console.log('Command line: tokendesk token NAME, valid token, standalone');
+const cli = await benchCli();
+line(`median of ${cli.runs} runs`, `${cli.tokenMedianMs} ms`);
+line('median of node -e 0', `${cli.nodeMedianMs} ms`);
+line('ratio (target < 2.5)', `${cli.ratio} (${budget(cli.ratio < 2.5)})`);
+
+console.log('Renderer in Chromium, 1,000 clients');
+const renderer = await benchRenderer();
+line('first render after the data arrives', `${renderer.firstRenderMs} ms (${budget(renderer.firstRenderMs <= 150)})`);
+line('one countdown tick, scripting', `${renderer.tickMs} ms (${budget(renderer.tickMs <= 8)})`);
+line('renderer JS, gzipped', `${renderer.jsGzipKB} KB (${budget(renderer.jsGzipKB <= 150)})`);
+
+process.exitCode = failed ? 1 : 0;
