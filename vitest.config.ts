@@ -9,6 +9,9 @@ export default defineConfig({
           include: ['test/main/**/*.test.ts', 'test/renderer/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
+          // electron-store imports electron: inline it so the shell tests' mocked electron applies
+          // (the real package would try to download its binary).
+          server: { deps: { inline: ['electron-store'] } },
         },
       },
       {
