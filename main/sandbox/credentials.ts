@@ -105,7 +105,9 @@ export interface SandboxLifetimes {
 export const DEFAULT_SANDBOX_LIFETIMES: SandboxLifetimes = {
   daouAccess: 300,
   hejhomeAccess: 300,
-  hejhomeRefresh: 3600,
+  // The refresh token's lifetime is not in Hejhome's response: the preset assumes the documented
+  // 360 days (PROVIDERS.md §1), so the sandbox keeps its refresh tokens that long too.
+  hejhomeRefresh: 360 * 86_400,
   podAccess: 240,
   podRefresh: 1800,
   itcodeAccess: 180,
