@@ -1,0 +1,50 @@
+/**
+ * The UI language: follows navigator.language unless the user picked one (settings.language).
+ * Every string comes from a catalogue; dates and durations go through Intl for the active language.
+ */
+import { en, type MessageKey } from './en';
+import { ko } from './ko';
+import { formatDateTime, formatDuration } from '../format';
+
+export type Lang = 'en' | 'ko';
+export type LangChoice = Lang | 'system';
+
+const catalogues = { en, ko } as const;
+
+export function systemLanguage(languages: readonly string[]): Lang {
+  const first = languages.map((tag) => tag.toLowerCase()).find((tag) => tag.startsWith('ko') || tag.startsWith('en'));
+  return first?.startsWith('ko') ? 'ko' : 'en';
+}
+
+export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
+  const template: string = catalogues[lang][key];
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+export class I18n {
+  readonly system: Lang;
+  /** The user's choice (settings.language), read live: switching needs no reload. */
+  readonly #choice: () => LangChoice;
+  lang: Lang = $derived.by(() => {
+    const choice = this.#choice();
+    return choice === 'system' ? this.system : choice;
+  });
+  #units = $derived({
+    d: catalogues[this.lang]['unit.d'],
+    h: catalogues[this.lang]['unit.h'],
+    m: catalogues[this.lang]['unit.m'],
+    s: catalogues[this.lang]['unit.s'],
+  });
+
+  constructor(choice: () => LangChoice, languages: readonly string[] = navigator.languages.length ? navigator.languages : [navigator.language]) {
+    this.#choice = choice;
+    this.system = systemLanguage(languages);
+  }
+
+  t = (key: MessageKey, params?: Record<string, string | number>): string => translate(this.lang, key, params);
+
+  duration = (ms: number): string => formatDuration(ms, this.lang, this.#units);
+
+  date = (ms: number): string => formatDateTime(ms, this.lang);
+}

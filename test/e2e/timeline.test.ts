@@ -1,0 +1,115 @@
+/**
+ * The expiry timeline: every token's lifetime and scheduled refresh on one SVG axis, zoomable from
+ * an hour to a year, with Daou's one day beside Hejhome's 180/360 days. Hejhome is signed in
+ * through its HTML login page in an "OAuth window" (a second page whose redirect the harness catches).
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { axeViolations, screenshot, startHarness, type Harness } from '../helpers/e2e-harness';
+import { hejhomeLogin, openDashboard, row, waitForState } from '../helpers/e2e-steps';
+
+const DAY = 86_400;
+const LIFETIMES = { daouAccess: DAY, hejhomeAccess: 180 * DAY, hejhomeRefresh: 360 * DAY, podAccess: 3599, podRefresh: 14 * DAY };
+
+async function signInHejhomeAndIssueDaou(h: Harness, labels: { signIn: string; issue: string }): Promise<void> {
+  const { page } = h;
+  await openDashboard(page);
+  const hejhome = row(page, 'Sandbox — Hejhome');
+  await hejhome.getByRole('button', { name: labels.signIn }).click();
+  await waitForState(page, 'Sandbox — Hejhome', 'valid');
+  const daou = row(page, 'Sandbox — Daou Office');
+  await daou.getByRole('button', { name: labels.issue }).click();
+  await waitForState(page, 'Sandbox — Daou Office', 'valid');
+  const pod = row(page, 'Sandbox — POD Shop');
+  await pod.getByRole('button', { name: labels.issue }).click();
+  await waitForState(page, 'Sandbox — POD Shop', 'valid');
+}
+
+describe('timeline (English)', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness({ sandbox: { lifetimes: LIFETIMES }, authWindow: hejhomeLogin });
+    await signInHejhomeAndIssueDaou(h, { signIn: 'Sign in', issue: 'Issue token' });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  test('signing in to Hejhome through its login page gives a 180-day token and a 360-day refresh token', async () => {
+    const hejhome = row(h.page, 'Sandbox — Hejhome');
+    expect(await hejhome.locator('.access .time').textContent()).toMatch(/^(179d 23h|180d)$/);
+    expect(await hejhome.locator('.refresh .time').textContent()).toMatch(/^(359d 23h|360d)$/);
+    expect(h.sandbox.counters['hejhome.login']).toBe(1);
+  });
+
+  test('one axis shows the day-long and the half-year tokens side by side, "now" marked', async () => {
+    const { page } = h;
+    await page.getByRole('button', { name: 'Timeline' }).click();
+    const timeline = page.getByRole('region', { name: 'Expiry timeline' });
+    await timeline.locator('svg').waitFor();
+    // Until the user zooms, the span fits the furthest expiry: Hejhome's refresh token, 360 days out.
+    expect(await timeline.getByRole('button', { name: '1 year' }).getAttribute('aria-pressed')).toBe('true');
+    const bar = (name: string) => timeline.locator(`g.row:has(text:text-is("${name}")) rect.access`);
+    const daouWidth = Number(await bar('Sandbox — Daou Office').getAttribute('width'));
+    const hejhomeWidth = Number(await bar('Sandbox — Hejhome').getAttribute('width'));
+    expect(hejhomeWidth).toBeGreaterThan(daouWidth * 20);
+    expect(await timeline.locator('g.row:has(text:text-is("Sandbox — Hejhome")) rect.refresh').count()).toBe(1);
+    expect(await timeline.locator('.now line').count()).toBe(1);
+    expect(await timeline.locator('.now text').textContent()).toBe('now');
+    // Scheduled refreshes are marked.
+    expect(await timeline.locator('path.scheduled').count()).toBeGreaterThanOrEqual(1);
+  });
+
+  test('zooming from a year to an hour changes the axis; hovering a row shows its dates', async () => {
+    const { page } = h;
+    const timeline = page.getByRole('region', { name: 'Expiry timeline' });
+    const ticks = () => timeline.locator('text.tick').allTextContents();
+    const yearTicks = await ticks();
+    await timeline.getByRole('button', { name: '1 hour' }).click();
+    expect(await timeline.getByRole('button', { name: '1 hour' }).getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(ticks).not.toEqual(yearTicks);
+    expect((await ticks()).every((tick) => /^\d{1,2}:\d{2}( [AP]M)?$/.test(tick))).toBe(true);
+    await timeline.getByRole('button', { name: '1 day' }).click();
+
+    await timeline.locator('g.row:has(text:text-is("Sandbox — Hejhome")) rect.hit').hover();
+    const tooltip = page.getByRole('tooltip');
+    await tooltip.waitFor();
+    expect(await tooltip.textContent()).toContain('Sandbox — Hejhome');
+    expect(await tooltip.textContent()).toMatch(/access token.*\d{4}/);
+    // The same details are the accessible name of the row.
+    const label = await timeline.locator('g.row:has(text:text-is("Sandbox — Daou Office"))').getAttribute('aria-label');
+    expect(label).toMatch(/^Sandbox — Daou Office: access token expires .+; refresh token expires never; next refresh /);
+  });
+
+  test('no serious or critical accessibility violation; screenshot', async () => {
+    const { page } = h;
+    await page.getByRole('region', { name: 'Expiry timeline' }).getByRole('button', { name: '1 year' }).click();
+    await page.mouse.move(0, 0);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'timeline-en');
+  });
+});
+
+describe('timeline (Korean)', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness({ locale: 'ko-KR', sandbox: { lifetimes: LIFETIMES }, authWindow: hejhomeLogin });
+    await signInHejhomeAndIssueDaou(h, { signIn: '로그인', issue: '토큰 발급' });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  test('Korean axis, legend and zoom; screenshot', async () => {
+    const { page } = h;
+    await page.getByRole('button', { name: '타임라인' }).click();
+    const timeline = page.getByRole('region', { name: '만료 타임라인' });
+    await timeline.locator('svg').waitFor();
+    expect(await timeline.getByRole('button', { name: '1년' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await timeline.locator('.now text').textContent()).toBe('지금');
+    expect((await timeline.locator('text.tick').allTextContents()).some((tick) => tick.endsWith('월'))).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'timeline-ko');
+  });
+});

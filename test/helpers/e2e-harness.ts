@@ -1,0 +1,122 @@
+/**
+ * The e2e harness: the built renderer in headless Chromium (e2e-browser.ts) with `window.tokendesk`
+ * bridged to the REAL core (TokenDesk + the IPC handlers) running in the test's Node process
+ * against the built-in sandbox. What Electron's preload and ipcMain do in the app, an exposed
+ * binding and an init script do here.
+ *
+ * The shell services are fakes the tests can read: the clipboard records what main wrote, the
+ * "system browser" records what it was asked to open, and an OAuth window is a second page whose
+ * navigation to the redirect URI is intercepted and handed back to the core.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { TokenDesk, type DeskOptions } from '../../main/core/desk';
+import type { PendingSignInView } from '../../main/core/desk-api';
+import { SignInCoordinator } from '../../main/core/signin';
+import type { EventName, Events, IpcResult } from '../../main/ipc/contract';
+import { createHandlers, dispatch } from '../../main/ipc/handlers';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../main/sandbox';
+import { launchRenderer, type BrowserHarness, type LaunchOptions } from './e2e-browser';
+
+export * from './e2e-browser';
+
+/** An OAuth window: the test fills the provider's page; the harness catches the redirect. */
+export type AuthWindowDriver = (page: Page, pending: PendingSignInView) => Promise<void>;
+
+export interface HarnessOptions extends LaunchOptions {
+  sandbox?: SandboxOptions;
+  desk?: Partial<Omit<DeskOptions, 'dataDir'>>;
+  /** Drives the provider's login page in the OAuth window (default: none, the page must redirect by itself). */
+  authWindow?: AuthWindowDriver;
+}
+
+export interface Harness extends BrowserHarness {
+  desk: TokenDesk;
+  sandbox: Sandbox;
+  dataDir: string;
+  /** Every text main put on the (fake) clipboard, oldest first. */
+  clipboard: string[];
+  /** Addresses main asked the system browser to open. */
+  opened: string[];
+  /** Calls the real dispatch directly (as the renderer would). */
+  call(channel: string, input?: unknown): Promise<IpcResult<unknown>>;
+}
+
+/** The real thing: sandbox + TokenDesk core + IPC handlers + Chromium on the built renderer. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const sandbox = await startSandbox(options.sandbox);
+  const dataDir = await mkdtemp(join(tmpdir(), 'tokendesk-e2e-'));
+  // background: the desktop app keeps tokens fresh (scheduled refreshes, "next refresh" on screen).
+  const desk = await TokenDesk.open({ dataDir, sandboxUrl: sandbox.url, version: 'e2e', background: true, ...options.desk });
+  const clipboard: string[] = [];
+  const opened: string[] = [];
+  let browser: BrowserHarness | null = null;
+  const emit = <E extends EventName>(event: E, payload: Events[E]) => browser?.emit(event, payload) ?? Promise.resolve();
+
+  const runAuthWindow = async (pending: PendingSignInView): Promise<string> => {
+    if (!browser) throw new Error('no browser');
+    const page = await browser.context.newPage();
+    const redirect = new URL(pending.redirectUri);
+    try {
+      const caught = new Promise<string>((resolve) => {
+        // The redirect never loads: the address is what the sign-in needs (as the Electron OAuth window does).
+        void page.route(
+          (url) => url.origin === redirect.origin && url.pathname === redirect.pathname,
+          (route) => {
+            resolve(route.request().url());
+            void route.fulfill({ status: 200, contentType: 'text/html', body: '<p>Signed in. You can close this window.</p>' });
+          },
+        );
+      });
+      await page.goto(pending.authorizeUrl);
+      if (options.authWindow) await options.authWindow(page, pending);
+      return await caught;
+    } finally {
+      await page.close().catch(() => undefined);
+    }
+  };
+
+  const signIn = new SignInCoordinator(desk, {
+    window: runAuthWindow,
+    loopback: runAuthWindow,
+    openExternal: async (url) => {
+      opened.push(url);
+    },
+    awaitingPaste: (event) => void emit('auth:awaitingPaste', event),
+  });
+  const handlers = createHandlers(desk, { copy: (text) => clipboard.push(text) }, signIn);
+  const call = (channel: string, input?: unknown) => dispatch(handlers, channel, input);
+  const offChange = desk.onChange((what) => {
+    if (what === 'clients') void emit('clients:changed', desk.listClients());
+    else void emit('notices:changed', desk.notices());
+  });
+
+  try {
+    browser = await launchRenderer(call, options);
+  } catch (error) {
+    offChange();
+    await desk.close();
+    await sandbox.close();
+    throw error;
+  }
+  const launched = browser;
+  return {
+    ...launched,
+    desk,
+    sandbox,
+    dataDir,
+    clipboard,
+    opened,
+    call,
+    async close() {
+      offChange();
+      await launched.close();
+      await desk.close();
+      await sandbox.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
