@@ -40,6 +40,8 @@ async function main(): Promise<void> {
     keychain: await electronKeychain(),
     storeFactory: (options) => new ElectronStore(options),
     sandboxUrl: sandbox.url,
+    background: true,
+    version: app.getVersion(),
     notify: (notice) => showNotification('TokenDesk', notice.message, showWindow),
   });
 

@@ -233,8 +233,13 @@ export class TokenManager {
     const running = this.#inflight.get(clientId);
     if (running) return running;
     const mode = { force: opts.force ?? opts.fresh ?? false, fresh: opts.fresh ?? false };
-    const promise = this.#refreshWithRetries(clientId, mode).finally(() => this.#inflight.delete(clientId));
+    const promise = this.#refreshWithRetries(clientId, mode).finally(() => {
+      this.#inflight.delete(clientId);
+      // Once more after the flight has landed: a view taken inside it still said "refreshing".
+      this.#onChange(clientId);
+    });
     this.#inflight.set(clientId, promise);
+    this.#onChange(clientId);
     return promise;
   }
 
