@@ -6,12 +6,12 @@
 import { app, BrowserWindow, ipcMain, powerMonitor } from 'electron';
 import ElectronStore from 'electron-store';
 import { TokenDesk } from './core/desk';
-import { SignInCoordinator } from './core/signin';
+import { SIGN_IN_TIMEOUT_MS, SignInCoordinator } from './core/signin';
 import type { EventName, Events } from './ipc/contract';
 import { registerIpc } from './ipc/handle';
 import { createHandlers } from './ipc/handlers';
 import { startAgentServer, defaultSocketPath } from './cli/agent-server';
-import { runLoopbackSignIn } from './oauth/signin';
+import { startLoopbackListener } from './oauth/signin';
 import { openAuthWindow, clearAuthPartition } from './shell/auth-window';
 import { copyToClipboard, electronKeychain, openExternal, showNotification } from './shell/services';
 import { createTray } from './shell/tray';
@@ -45,10 +45,15 @@ async function main(): Promise<void> {
     notify: (notice) => showNotification('TokenDesk', notice.message, showWindow),
   });
 
+  const tray = createTray({ onOpen: showWindow, onQuit: () => app.quit() });
+  tray.update(desk.listClients());
+  // The tray's "next expiry in …" counts down too; once a minute is enough for a tooltip.
+  const trayClock = setInterval(() => tray.update(desk.listClients()), 60_000);
+
   const send = <E extends EventName>(event: E, payload: Events[E]) => window?.webContents.send(event, payload);
   const signIn = new SignInCoordinator(desk, {
-    window: (pending) => openAuthWindow(pending, { timeoutMs: 5 * 60_000 }),
-    loopback: (pending) => runLoopbackSignIn(pending, openExternal, { timeoutMs: 5 * 60_000 }),
+    window: (pending) => openAuthWindow(pending, { timeoutMs: SIGN_IN_TIMEOUT_MS }),
+    listenLoopback: startLoopbackListener,
     openExternal,
     awaitingPaste: (event) => send('auth:awaitingPaste', event),
   });
@@ -61,8 +66,6 @@ async function main(): Promise<void> {
   desk.onSignOut((clientId) => void clearAuthPartition(clientId));
 
   const agent = await startAgentServer(desk, { socketPath: defaultSocketPath(dataDir) });
-  const tray = createTray({ onOpen: showWindow, onQuit: () => app.quit() });
-  tray.update(desk.listClients());
 
   // Sleep and wall-clock jumps: re-evaluate every due time at once.
   powerMonitor.on('resume', () => desk.resume());
@@ -93,6 +96,7 @@ async function main(): Promise<void> {
   });
   app.on('will-quit', (event) => {
     event.preventDefault();
+    clearInterval(trayClock);
     void Promise.allSettled([agent.close(), desk.close(), sandbox.close()]).then(() => app.exit(0));
   });
 

@@ -3,9 +3,6 @@
  * redirect on a loopback address, or read the address the user copied from the browser on stdin.
  */
 import { spawn } from 'node:child_process';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { CliError, EXIT } from './exit';
 
 /** Opens the system browser; errors are ignored (the URL is printed anyway). */
 export function openBrowser(url: string): void {
@@ -25,74 +22,6 @@ export function openBrowser(url: string): void {
   } catch {
     // No opener on this machine: the printed URL is the fallback.
   }
-}
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-export interface LoopbackListener {
-  /** The redirect URI with the port actually listened on. */
-  redirectUri: string;
-  /** The full address the browser was sent to. */
-  address: Promise<string>;
-  close(): void;
-}
-
-/**
- * RFC 8252 §7.3: listen on the loopback redirect URI (its port, or any free one when it has none)
- * and resolve with the first request to its path.
- */
-export async function listenOnLoopback(redirectUri: string, timeoutMs: number): Promise<LoopbackListener> {
-  const target = new URL(redirectUri);
-  if (target.protocol !== 'http:' || !LOOPBACK_HOSTS.has(target.hostname)) {
-    throw new CliError(`${redirectUri} is not a loopback redirect URI.`);
-  }
-  const host = target.hostname === '[::1]' ? '::1' : target.hostname;
-  let resolveAddress!: (url: string) => void;
-  let rejectAddress!: (error: Error) => void;
-  const address = new Promise<string>((resolve, reject) => {
-    resolveAddress = resolve;
-    rejectAddress = reject;
-  });
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? target.host}`);
-    if (url.pathname !== target.pathname) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
-      return;
-    }
-    res
-      .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
-      .end('<!doctype html><meta charset="utf-8"><title>TokenDesk</title><p>TokenDesk received the sign-in. You can close this tab and return to the terminal.</p>');
-    // The address as the browser was sent to it: the registered host, the port listened on.
-    const sentTo = new URL(url.pathname + url.search, target);
-    sentTo.port = String((server.address() as AddressInfo).port);
-    resolveAddress(sentTo.toString());
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new CliError(
-          error.code === 'EADDRINUSE'
-            ? `Port ${target.port} for the redirect ${redirectUri} is in use: close what holds it, or run "tokendesk login --no-browser".`
-            : `Could not listen on ${redirectUri}: ${error.message}`,
-        ),
-      ),
-    );
-    server.listen(Number(target.port || 0), host, () => resolve());
-  });
-  const timer = setTimeout(
-    () => rejectAddress(new CliError(`No sign-in reached ${redirectUri} within ${Math.round(timeoutMs / 60_000)} minutes.`, EXIT.network)),
-    timeoutMs,
-  );
-  const close = () => {
-    clearTimeout(timer);
-    server.close();
-    server.closeAllConnections();
-  };
-  void address.finally(close).catch(() => undefined);
-  const port = (server.address() as AddressInfo).port;
-  const withPort = new URL(redirectUri);
-  withPort.port = String(port);
-  return { redirectUri: target.port ? redirectUri : withPort.toString(), address, close };
 }
 
 /** The first non-empty line of stdin, or null at end of input. */

@@ -7,7 +7,8 @@ import type { GenericSettings, ClientView } from '../core/types';
 import { isLoopbackRedirect } from '../oauth/redirect';
 import type { CliDesk } from './agent-client';
 import type { ParsedArgs } from './args';
-import { listenOnLoopback, openBrowser, readLine, readLines, readSecret } from './browser';
+import { startLoopbackListener } from '../oauth/signin';
+import { openBrowser, readLine, readLines, readSecret } from './browser';
 import { CliError, EXIT } from './exit';
 import {
   clientDetails,
@@ -122,33 +123,25 @@ async function printOutcome(desk: CliDesk, view: ClientView, did: string, wantsJ
 async function login(desk: CliDesk, ref: string, noBrowser: boolean, io: CliIo): Promise<ClientView> {
   const client = await desk.getClient(ref);
   const configured = client.config.redirectUri;
-  // A loopback redirect without a port takes any port (RFC 8252 §7.3): listen first, then sign in with it.
-  const listener =
-    !noBrowser && configured && isLoopbackRedirect(configured) && new URL(configured).port === ''
-      ? await listenOnLoopback(configured, LOOPBACK_TIMEOUT_MS)
-      : null;
+  // RFC 8252 §7.3: listen first, so that a loopback redirect without a port can take any free one.
+  const loopback = !noBrowser && configured && isLoopbackRedirect(configured) ? await startLoopbackListener(configured) : null;
   try {
-    const pending = await desk.beginSignIn(client.config.id, listener ? { redirectUri: listener.redirectUri } : {});
+    const pending = await desk.beginSignIn(client.config.id, loopback ? { redirectUri: loopback.redirectUri } : {});
     if (noBrowser) {
       io.stderr.write(`Open this address in a browser and sign in to ${client.config.name}:\n${pending.authorizeUrl}\n`);
       io.stderr.write('Then paste the full address the browser was sent to (even if that page did not load):\n');
       return await desk.completeSignIn(client.config.id, await addressFromStdin(io));
     }
-    const loopback = listener ?? (pending.loopback ? await listenOnLoopback(pending.redirectUri, LOOPBACK_TIMEOUT_MS) : null);
-    try {
-      openBrowser(pending.authorizeUrl);
-      io.stderr.write(`Opening the browser to sign in to ${client.config.name}. If it does not open, visit:\n${pending.authorizeUrl}\n`);
-      if (loopback) {
-        io.stderr.write(`Waiting for the browser to come back to ${pending.redirectUri} …\n`);
-        return await desk.completeSignIn(client.config.id, await loopback.address);
-      }
-      io.stderr.write('After signing in, paste the full address the browser was sent to (even if that page did not load):\n');
-      return await desk.completeSignIn(client.config.id, await addressFromStdin(io));
-    } finally {
-      loopback?.close();
+    openBrowser(pending.authorizeUrl);
+    io.stderr.write(`Opening the browser to sign in to ${client.config.name}. If it does not open, visit:\n${pending.authorizeUrl}\n`);
+    if (loopback) {
+      io.stderr.write(`Waiting for the browser to come back to ${pending.redirectUri} …\n`);
+      return await desk.completeSignIn(client.config.id, await loopback.wait({ timeoutMs: LOOPBACK_TIMEOUT_MS }));
     }
+    io.stderr.write('After signing in, paste the full address the browser was sent to (even if that page did not load):\n');
+    return await desk.completeSignIn(client.config.id, await addressFromStdin(io));
   } finally {
-    listener?.close();
+    await loopback?.close();
   }
 }
 

@@ -3,6 +3,8 @@
  * redirect, or the system browser with "paste the address you were sent to". The drivers are the
  * platform's (the Electron shell, or the e2e harness); the choice between them lives here.
  */
+import { isLoopbackRedirect } from '../oauth/redirect';
+import type { LoopbackListener } from '../oauth/signin';
 import type { DeskApi, PendingSignInView } from './desk-api';
 import { TokenDeskError } from './errors';
 import type { ClientView } from './types';
@@ -10,16 +12,19 @@ import type { ClientView } from './types';
 export interface SignInDrivers {
   /** Run the authorize URL in an OAuth window; resolve with the redirect address it was sent to. */
   window(pending: PendingSignInView): Promise<string>;
-  /** RFC 8252 §7.3: open the system browser and catch the redirect on 127.0.0.1. */
-  loopback(pending: PendingSignInView): Promise<string>;
+  /** RFC 8252 §7.3: listen on the loopback redirect (an ephemeral port when the URI has none). */
+  listenLoopback(redirectUri: string): Promise<LoopbackListener>;
   openExternal(url: string): Promise<void>;
   awaitingPaste(event: { clientId: string; authorizeUrl: string }): void;
 }
 
 export type SignInMode = 'window' | 'browser';
 
+export const SIGN_IN_TIMEOUT_MS = 5 * 60_000;
+
 export class SignInCoordinator {
   private readonly pastes = new Map<string, PasteWait>();
+  private readonly listeners = new Map<string, AbortController>();
 
   constructor(
     private readonly desk: DeskApi,
@@ -35,26 +40,50 @@ export class SignInCoordinator {
   }
 
   /** Paste mode: the address the user copied from the browser. */
-  async complete(clientId: string, callbackUrl: string): Promise<ClientView> {
+  async complete(ref: string, callbackUrl: string): Promise<ClientView> {
+    const clientId = this.desk.getClient(ref).config.id;
     const waiting = this.pastes.get(clientId);
     if (!waiting) return this.desk.completeSignIn(clientId, callbackUrl);
     waiting.resolve(callbackUrl);
     return waiting.done;
   }
 
-  cancel(clientId: string): void {
+  cancel(ref: string): void {
+    const clientId = this.desk.getClient(ref).config.id;
     this.pastes.get(clientId)?.reject(new TokenDeskError('cancelled', 'Sign-in cancelled.'));
     this.pastes.delete(clientId);
+    this.listeners.get(clientId)?.abort();
   }
 
-  private async run(clientId: string, requested: SignInMode, reconsent: boolean): Promise<ClientView> {
-    const client = this.desk.getClient(clientId).config;
-    const pending = await this.desk.beginSignIn(clientId, { reconsent });
+  /** Waits are keyed by client id: callers may name a client by id or by name. */
+  private async run(ref: string, requested: SignInMode, reconsent: boolean): Promise<ClientView> {
+    const client = this.desk.getClient(ref).config;
+    const clientId = client.id;
     // Google refuses sign-in inside embedded browser windows: itcode's google platform goes to the system browser.
     const mode = client.provider === 'itcode' && client.platform === 'google' ? 'browser' : requested;
+    if (mode === 'browser' && client.redirectUri && isLoopbackRedirect(client.redirectUri)) {
+      return this.viaLoopback(clientId, client.redirectUri, reconsent);
+    }
+    const pending = await this.desk.beginSignIn(clientId, { reconsent });
     if (mode === 'window') return this.desk.completeSignIn(clientId, await this.drivers.window(pending));
-    if (pending.loopback) return this.desk.completeSignIn(clientId, await this.drivers.loopback(pending));
     return this.waitForPaste(pending);
+  }
+
+  /** The listener comes first: with an ephemeral port, its address is the redirect_uri to send. */
+  private async viaLoopback(clientId: string, redirectUri: string, reconsent: boolean): Promise<ClientView> {
+    this.cancel(clientId);
+    const abort = new AbortController();
+    this.listeners.set(clientId, abort);
+    const listener = await this.drivers.listenLoopback(redirectUri);
+    try {
+      const pending = await this.desk.beginSignIn(clientId, { reconsent, redirectUri: listener.redirectUri });
+      await this.drivers.openExternal(pending.authorizeUrl);
+      const callbackUrl = await listener.wait({ timeoutMs: SIGN_IN_TIMEOUT_MS, signal: abort.signal });
+      return await this.desk.completeSignIn(clientId, callbackUrl);
+    } finally {
+      await listener.close();
+      if (this.listeners.get(clientId) === abort) this.listeners.delete(clientId);
+    }
   }
 
   /** Resolves when complete() brings the pasted address and the code has been exchanged. */

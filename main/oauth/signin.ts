@@ -234,33 +234,3 @@ export async function startLoopbackListener(redirectUri: string): Promise<Loopba
   };
 }
 
-/**
- * RFC 8252 §7.3 with the system browser: listen on the pending redirect URI's port, open the
- * authorize URL, resolve with the redirect address. The redirect URI must carry its port (the
- * authorize URL already names it); for an ephemeral port use startLoopbackListener before
- * beginSignIn and pass its redirectUri to beginSignIn.
- */
-export async function runLoopbackSignIn(
-  pending: SignInTarget,
-  openExternal: (url: string) => Promise<void>,
-  opts: SignInWaitOptions,
-): Promise<string> {
-  if (!pending.loopback) {
-    throw new TokenDeskError('unsupported', `The redirect URI ${pending.redirectUri} is not a loopback address; paste the address instead.`);
-  }
-  if (new URL(pending.redirectUri).port === '') {
-    throw new TokenDeskError(
-      'unsupported',
-      `The redirect URI ${pending.redirectUri} has no port to listen on. Add one (for example http://127.0.0.1:47823/callback) and sign in again.`,
-    );
-  }
-  const listener = await startLoopbackListener(pending.redirectUri);
-  try {
-    await openExternal(pending.authorizeUrl);
-    const url = await listener.wait(opts);
-    if (foreignState(pending, url)) throw new TokenDeskError('state_mismatch', STATE_MISMATCH_MESSAGE);
-    return url;
-  } finally {
-    await listener.close();
-  }
-}

@@ -15,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { TokenDesk, type DeskOptions } from '../../main/core/desk';
 import type { PendingSignInView } from '../../main/core/desk-api';
 import { SignInCoordinator } from '../../main/core/signin';
+import { startLoopbackListener } from '../../main/oauth/signin';
 import type { EventName, Events, IpcResult } from '../../main/ipc/contract';
 import { createHandlers, dispatch } from '../../main/ipc/handlers';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../main/sandbox';
@@ -80,7 +81,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const signIn = new SignInCoordinator(desk, {
     window: runAuthWindow,
-    loopback: runAuthWindow,
+    listenLoopback: startLoopbackListener,
     openExternal: async (url) => {
       opened.push(url);
     },

@@ -27,7 +27,9 @@ function setup(desk: DeskApi) {
   };
   const signIn = new SignInCoordinator(desk, {
     window: async () => '',
-    loopback: async () => '',
+    listenLoopback: async () => {
+      throw new Error('not used');
+    },
     openExternal: async () => undefined,
     awaitingPaste: () => undefined,
   });

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenDesk } from '../../../main/core/desk';
+import type { PendingSignInView } from '../../../main/core/desk-api';
+import { SignInCoordinator, type SignInDrivers } from '../../../main/core/signin';
+import { startLoopbackListener } from '../../../main/oauth/signin';
+import { startSandbox, type Sandbox } from '../../../main/sandbox';
+import { playUser } from '../../helpers/oauth-browser';
+
+let sandbox: Sandbox;
+let desk: TokenDesk;
+let dataDir: string;
+const GENERIC = 'Sandbox — Generic OAuth 2.0';
+const HEJHOME = 'Sandbox — Hejhome';
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokendesk-signin-'));
+  desk = await TokenDesk.open({ dataDir, sandboxUrl: sandbox.url });
+});
+afterAll(async () => {
+  await desk.close();
+  await sandbox.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Drivers that play the user over HTTP: the "window" and the "system browser" both follow the login page. */
+function drivers(over: Partial<SignInDrivers> = {}): SignInDrivers & { opened: string[]; pastes: PendingSignInView[] } {
+  const opened: string[] = [];
+  const answers = (url: string): Record<string, string> => {
+    const { username, password } = url.includes('/login/openapi') ? sandbox.credentials.hejhome : sandbox.credentials.oauth2;
+    return { username, password, decision: 'allow' };
+  };
+  return {
+    opened,
+    pastes: [],
+    window: (pending) => playUser(pending.authorizeUrl, answers(pending.authorizeUrl)),
+    listenLoopback: startLoopbackListener,
+    openExternal: async (url) => {
+      opened.push(url);
+      // The browser follows the redirect to wherever it points: here, the loopback listener.
+      const callback = await playUser(url, answers(url));
+      if (callback.startsWith('http://127.0.0.1')) await fetch(callback);
+    },
+    awaitingPaste: () => undefined,
+    ...over,
+  };
+}
+
+async function setRedirect(redirectUri: string): Promise<void> {
+  const client = desk.getClient(GENERIC).config;
+  await desk.updateClient(GENERIC, { ...client, redirectUri });
+}
+
+describe('SignInCoordinator', () => {
+  it('signs in through the OAuth window driver', async () => {
+    const coordinator = new SignInCoordinator(desk, drivers());
+    expect((await coordinator.signIn(HEJHOME, 'window')).state).toBe('valid');
+  });
+
+  it('catches a loopback redirect without a port on an ephemeral one (RFC 8252 §7.3)', async () => {
+    const d = drivers();
+    const coordinator = new SignInCoordinator(desk, d);
+    await setRedirect('http://127.0.0.1/oauth2/callback');
+    const view = await coordinator.signIn(GENERIC, 'browser');
+    expect(view.state).toBe('valid');
+    const sent = new URL(d.opened[0]!).searchParams.get('redirect_uri')!;
+    expect(sent).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth2\/callback$/);
+  });
+
+  it('waits for the pasted address when the redirect is not loopback, and can be cancelled', async () => {
+    const awaiting: string[] = [];
+    const coordinator = new SignInCoordinator(
+      desk,
+      drivers({ openExternal: async () => undefined, awaitingPaste: (event) => awaiting.push(event.authorizeUrl) }),
+    );
+    await setRedirect('https://tokendesk.dev/oauth2/callback');
+    const signingIn = coordinator.signIn(GENERIC, 'browser');
+    await expect.poll(() => awaiting.length).toBe(1);
+    const { username, password } = sandbox.credentials.oauth2;
+    const callback = await playUser(awaiting[0]!, { username, password, decision: 'allow' });
+    const completed = await coordinator.complete(GENERIC, callback);
+    expect(completed.state).toBe('valid');
+    expect((await signingIn).state).toBe('valid');
+
+    const again = coordinator.signIn(GENERIC, 'browser');
+    await expect.poll(() => awaiting.length).toBe(2);
+    coordinator.cancel(GENERIC);
+    await expect(again).rejects.toMatchObject({ code: 'cancelled' });
+  });
+});
