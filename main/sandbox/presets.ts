@@ -3,6 +3,7 @@
  * into clients. Pure: no server needed, only its URL.
  */
 import type { GenericSettings, ItcodePlatform, PodRefreshForm, PodShopEnv, ProviderId } from '../core/types';
+import { DEFAULT_GENERIC } from '../core/clients';
 import { SANDBOX_CREDENTIALS, SANDBOX_OAUTH2_PATHS } from './credentials';
 
 export interface SandboxClientPreset {
@@ -82,17 +83,10 @@ export function sandboxClientPresets(url: string): SandboxClientPreset[] {
       redirectUri: 'http://127.0.0.1:47823/oauth2/callback',
       scope: oauth2.scope,
       generic: {
-        grant: 'authorization_code',
+        ...DEFAULT_GENERIC,
         authorizationUrl: `${base}${SANDBOX_OAUTH2_PATHS.authorize}`,
         tokenUrl: `${base}${SANDBOX_OAUTH2_PATHS.token}`,
-        refreshUrl: null,
         revocationUrl: `${base}${SANDBOX_OAUTH2_PATHS.revoke}`,
-        clientAuth: 'basic',
-        paramsIn: 'body',
-        pkce: true,
-        extraParams: {},
-        responseFields: {},
-        username: null,
       },
     },
   ];
