@@ -11,6 +11,7 @@ import type { EventName, Events } from './ipc/contract';
 import { registerIpc } from './ipc/handle';
 import { createHandlers } from './ipc/handlers';
 import { startAgentServer, defaultSocketPath } from './cli/agent-server';
+import { resolveDataDir } from './cli/app-launcher';
 import { startLoopbackListener } from './oauth/signin';
 import { openAuthWindow, clearAuthPartition } from './shell/auth-window';
 import { copyToClipboard, electronKeychain, openExternal, showNotification } from './shell/services';
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
   await app.whenReady();
   applySecurityBaseline();
 
-  const dataDir = process.env['TOKENDESK_HOME'] ?? app.getPath('userData');
+  // The same directory the command line uses, whatever name a packaged build gives the app.
+  const dataDir = resolveDataDir(null);
   const sandbox = await startSandbox();
   const desk = await TokenDesk.open({
     dataDir,
