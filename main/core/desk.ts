@@ -26,7 +26,7 @@ import { capabilitiesOf, defaultBaseUrl, providerInfos } from '../oauth/presets'
 import { sandboxClientPresets } from '../sandbox/presets';
 import { withLock } from '../tokens/lock';
 import { TokenManager } from '../tokens/manager';
-import type { SchedulerClock } from '../tokens/scheduler';
+import { MAX_TIMER_MS, type SchedulerClock } from '../tokens/scheduler';
 import { openKeyring, type Keychain, type Keyring } from '../tokens/secrets';
 import { TokenStore, type StoreBackendFactory } from '../tokens/store';
 import { buildClient, exportClients, parseClientExport, secretRequired, uniqueName } from './clients';
@@ -34,7 +34,7 @@ import { copyText } from './copy';
 import type { DeskApi, PendingSignInView } from './desk-api';
 import { TokenDeskError } from './errors';
 import type { ClientConfig, ClientSecrets, ClientView, Exchange, TokenSet } from './types';
-import { clientView, isJwt } from './views';
+import { clientView, isJwt, nextStateChange } from './views';
 
 export interface DeskOptions {
   dataDir: string;
@@ -67,6 +67,9 @@ export class TokenDesk implements DeskApi {
   readonly #listeners = new Set<(event: 'clients' | 'notices') => void>();
   readonly #signOutListeners = new Set<(clientId: string) => void>();
   #storeMtime = 0;
+  #stateTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The notices last announced, so a change the manager makes silently is announced too. */
+  #noticeStamp = '';
 
   private constructor(options: DeskOptions, store: TokenStore, keyring: Keyring) {
     this.#options = options;
@@ -99,6 +102,8 @@ export class TokenDesk implements DeskApi {
     const desk = new TokenDesk(options, store, keyring);
     if (options.sandboxUrl) await desk.#adoptSandbox(options.sandboxUrl);
     desk.#manager.start();
+    desk.#noticeStamp = desk.#noticeSignature();
+    desk.#armStateTimer();
     return desk;
   }
 
@@ -391,13 +396,37 @@ export class TokenDesk implements DeskApi {
 
   async close(): Promise<void> {
     this.#manager.stop();
+    if (this.#stateTimer) clearTimeout(this.#stateTimer);
     this.#listeners.clear();
   }
 
   // ---- internals -------------------------------------------------------------------------------
 
   #emit(event: 'clients' | 'notices'): void {
+    if (event === 'notices') this.#noticeStamp = this.#noticeSignature();
     for (const listener of this.#listeners) listener(event);
+    if (event === 'clients') {
+      // Saving a new token (or signing out) drops the client's notices without a notice event.
+      if (this.#noticeSignature() !== this.#noticeStamp) this.#emit('notices');
+      this.#armStateTimer();
+    }
+  }
+
+  #noticeSignature(): string {
+    return this.#store.document.notices.map((notice) => notice.id).join(',');
+  }
+
+  /** In the app and the agent: tell the views when a state changes by time alone ("expiring", "expired"). */
+  #armStateTimer(): void {
+    if (!this.#options.background) return;
+    if (this.#stateTimer) clearTimeout(this.#stateTimer);
+    this.#stateTimer = null;
+    const now = this.#now();
+    const next = nextStateChange(this.listClients(), now);
+    if (next === null) return;
+    // setTimeout overflows past 2^31-1 ms: a change further off re-arms on the way.
+    this.#stateTimer = setTimeout(() => this.#emit('clients'), Math.min(next - now + 50, MAX_TIMER_MS));
+    this.#stateTimer.unref();
   }
 
   #client(ref: string): ClientConfig {

@@ -190,6 +190,8 @@ export interface ClientView {
   state: ClientState;
   token: TokenView | null;
   nextRefreshAt: number | null;
+  /** When the refresh lead time starts ("expiring soon"), whether or not auto-refresh is on. */
+  expiringAt: number | null;
   lastError: ErrorInfo | null;
   capabilities: Capabilities;
 }

@@ -1,6 +1,7 @@
 /** What the renderer, the tray and the CLI's status see of a client: derived, masked, plain data. */
 import { decodeJwt } from 'jose';
 import { maskSecret } from '../oauth/mask';
+import { refreshDueAt } from '../tokens/scheduler';
 import type { Capabilities, ClientConfig, ClientState, ClientView, ErrorInfo, TokenSet, TokenView } from './types';
 
 export function isJwt(value: string): boolean {
@@ -34,9 +35,14 @@ export interface ClientFacts {
   needsSignIn: boolean;
   lastError: ErrorInfo | null;
   refreshing: boolean;
-  /** When the scheduler will refresh (or the lead time starts). */
+  /** When the scheduler will refresh; null when nothing is scheduled. */
   dueAt: number | null;
   capabilities: Capabilities;
+}
+
+/** When "expiring soon" starts: the refresh lead time of the client's policy (PROVIDERS issue §3). */
+export function expiringAt(facts: Pick<ClientFacts, 'config' | 'token'>): number | null {
+  return facts.token ? refreshDueAt(facts.token, facts.config.refreshPolicy) : null;
 }
 
 export function clientState(facts: ClientFacts, now: number): ClientState {
@@ -46,7 +52,8 @@ export function clientState(facts: ClientFacts, now: number): ClientState {
   if (!token) return facts.lastError ? 'error' : 'none';
   if (token.expiresAt !== null && token.expiresAt <= now) return 'expired';
   if (facts.lastError) return 'error';
-  if (facts.dueAt !== null && facts.dueAt <= now) return 'expiring';
+  const expiring = expiringAt(facts);
+  if (expiring !== null && expiring <= now) return 'expiring';
   return 'valid';
 }
 
@@ -57,9 +64,24 @@ export function clientView(facts: ClientFacts, now: number): ClientView {
     state: clientState(facts, now),
     token: facts.token ? tokenView(facts.token) : null,
     nextRefreshAt: facts.config.autoRefresh ? facts.dueAt : null,
+    expiringAt: expiringAt(facts),
     lastError: facts.lastError,
     capabilities: facts.capabilities,
   };
+}
+
+/**
+ * The next moment a state changes by time alone (a lead time starts, a token expires), so the
+ * core can tell the views without anyone polling. null when no such moment is ahead.
+ */
+export function nextStateChange(clients: ClientView[], now: number): number | null {
+  let next: number | null = null;
+  for (const client of clients) {
+    for (const at of [client.expiringAt, client.token?.expiresAt ?? null]) {
+      if (at !== null && at > now && (next === null || at < next)) next = at;
+    }
+  }
+  return next;
 }
 
 /** "3d 4h", "12m 5s": a compact remaining time for the tray and the CLI. */

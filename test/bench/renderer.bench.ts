@@ -84,6 +84,7 @@ export function fakeClients(count: number, now = Date.now()): ClientView[] {
               isJwt: true,
             },
       nextRefreshAt: expiresAt - 5 * 60_000,
+      expiringAt: expiresAt - 5 * 60_000,
       lastError: state === 'error' ? { code: 'provider_rejected', message: 'The provider rejected the request.', providerMessage: '연동ID(clientId)를 확인하세요', status: 401 } : null,
       capabilities: {
         issue: provider === 'daouoffice' || provider === 'podshop',

@@ -27,6 +27,7 @@ function client(name: string, over: Partial<ClientView['config']> = {}, rest: Pa
     state: 'none',
     token: null,
     nextRefreshAt: null,
+    expiringAt: null,
     lastError: null,
     capabilities: { issue: true, signIn: false, refresh: true, revoke: false, signOut: false, userInfo: false, reconsent: false, basicHeader: false },
     ...rest,

@@ -7,6 +7,18 @@ export type EnvKey = 'sandbox' | 'prod' | 'dev' | 'other';
 
 export const CLIENT_STATES: readonly ClientState[] = ['valid', 'refreshing', 'expiring', 'expired', 'needs_signin', 'error', 'none'];
 
+/**
+ * The state at `now` on the shared clock: main announces time-driven changes too, but between two
+ * announcements the clock decides when a token enters its lead time or expires.
+ */
+export function liveState(client: ClientView, now: number): ClientState {
+  const { state, token, expiringAt } = client;
+  if (state !== 'valid' && state !== 'expiring') return state;
+  if (token?.expiresAt != null && token.expiresAt <= now) return 'expired';
+  if (expiringAt !== null && expiringAt <= now) return 'expiring';
+  return state;
+}
+
 export const PROVIDER_LABELS: Record<ProviderId, string> = {
   hejhome: 'Hejhome',
   daouoffice: 'Daou Office',

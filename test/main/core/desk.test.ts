@@ -158,6 +158,31 @@ describe('sign-in and refresh through the desk', () => {
     expect(again.code).toBe('needs_signin');
   });
 
+  it('announces notices the core clears when a new token is saved', async () => {
+    const desk = await open();
+    const { username, password } = sandbox.credentials.hejhome;
+    const signIn = async () => desk.completeSignIn(HEJHOME, await playUser((await desk.beginSignIn(HEJHOME)).authorizeUrl, { username, password }));
+    await signIn();
+    // Rotate the refresh token behind the desk's back: the stored one is now stale.
+    const stale = await desk.reveal(HEJHOME, 'refresh');
+    const { clientId, clientSecret } = sandbox.credentials.hejhome;
+    const rotated = await fetch(`${sandbox.url}/oauth/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stale }).toString(),
+    });
+    expect(rotated.status).toBe(200);
+    const error = await failure(desk.refresh(HEJHOME));
+    expect(error.code).toBe('invalid_grant');
+    expect(desk.getClient(HEJHOME).state).toBe('needs_signin');
+    expect(desk.notices()).toEqual([expect.objectContaining({ kind: 'needs_signin' })]);
+    const events: string[] = [];
+    desk.onChange((event) => events.push(event));
+    await signIn();
+    expect(desk.notices()).toEqual([]);
+    expect(events).toContain('notices');
+  });
+
   it('validToken re-issues an expired client-credentials token, once for many callers', async () => {
     const desk = await open();
     sandbox.lifetimes.daouAccess = 1;
