@@ -6,7 +6,8 @@ describe('durations', () => {
     expect(durationParts(3 * 86_400_000 + 4 * 3_600_000 + 5 * 60_000)).toEqual({ days: 3, hours: 4 });
     expect(durationParts(12 * 60_000 + 5_000)).toEqual({ minutes: 12, seconds: 5 });
     expect(durationParts(86_400_000)).toEqual({ days: 1 });
-    expect(durationParts(999)).toEqual({ seconds: 0 });
+    expect(durationParts(999)).toEqual({ seconds: 1 });
+    expect(durationParts(1001)).toEqual({ seconds: 2 });
     expect(durationParts(-5)).toEqual({ seconds: 0 });
   });
 

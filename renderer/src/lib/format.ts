@@ -15,9 +15,12 @@ interface DurationFormatter {
 }
 type DurationFormatCtor = new (locale: string, options: { style: 'narrow' | 'short' | 'long' }) => DurationFormatter;
 
-/** The two most significant units: "3d 4h", "12m 5s", "5s". */
+/**
+ * The two most significant units: "3d 4h", "12m 5s", "5s". Rounded up, as countdowns are: the last
+ * second reads "1s", never an empty "0s" (Intl.DurationFormat leaves zero units out).
+ */
 export function durationParts(ms: number): DurationParts {
-  const total = Math.max(0, Math.floor(ms / SECOND));
+  const total = Math.max(0, Math.ceil(ms / SECOND));
   const days = Math.floor(total / 86_400);
   const hours = Math.floor((total % 86_400) / 3600);
   const minutes = Math.floor((total % 3600) / 60);
