@@ -4,6 +4,7 @@
  */
 import type { ClientInput } from '../ipc/contract';
 import type { GenericSettings, ClientView } from '../core/types';
+import { DEFAULT_GENERIC } from '../core/clients';
 import { isLoopbackRedirect } from '../oauth/redirect';
 import type { CliDesk } from './agent-client';
 import type { ParsedArgs } from './args';
@@ -210,17 +211,14 @@ function genericSettings(args: ParsedArgs, hasSecret: boolean): GenericSettings 
   const value = (key: string) => (typeof args.flags[key] === 'string' ? (args.flags[key] as string) : null);
   const grant = value('grant') as GenericSettings['grant'];
   return {
+    ...DEFAULT_GENERIC,
     grant,
     authorizationUrl: value('auth-url'),
     tokenUrl: value('token-url') ?? '',
-    refreshUrl: null,
-    revocationUrl: null,
     clientAuth: (value('client-auth') as GenericSettings['clientAuth'] | null) ?? (hasSecret ? 'basic' : 'none'),
     paramsIn: (value('params-in') as GenericSettings['paramsIn'] | null) ?? 'body',
     // PKCE by default for the authorization code grant (RFC 9700 §2.1.1 recommends it for every client).
     pkce: args.flags['no-pkce'] === true ? false : args.flags['pkce'] === true || grant === 'authorization_code',
-    extraParams: {},
-    responseFields: {},
     username: value('username'),
   };
 }

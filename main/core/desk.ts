@@ -103,7 +103,6 @@ export class TokenDesk implements DeskApi {
     if (options.sandboxUrl) await desk.#adoptSandbox(options.sandboxUrl);
     desk.#manager.start();
     desk.#noticeStamp = desk.#noticeSignature();
-    desk.#armStateTimer();
     return desk;
   }
 
@@ -135,7 +134,9 @@ export class TokenDesk implements DeskApi {
 
   listClients(): ClientView[] {
     this.#refreshFromDisk();
-    return this.#store.document.clients.map((client) => this.#view(client));
+    const views = this.#store.document.clients.map((client) => this.#view(client));
+    this.#armStateTimer(views);
+    return views;
   }
 
   getClient(ref: string): ClientView {
@@ -408,7 +409,6 @@ export class TokenDesk implements DeskApi {
     if (event === 'clients') {
       // Saving a new token (or signing out) drops the client's notices without a notice event.
       if (this.#noticeSignature() !== this.#noticeStamp) this.#emit('notices');
-      this.#armStateTimer();
     }
   }
 
@@ -416,13 +416,16 @@ export class TokenDesk implements DeskApi {
     return this.#store.document.notices.map((notice) => notice.id).join(',');
   }
 
-  /** In the app and the agent: tell the views when a state changes by time alone ("expiring", "expired"). */
-  #armStateTimer(): void {
+  /**
+   * In the app and the agent: tell whoever lists clients when a state changes by time alone
+   * ("expiring", "expired"). Armed from the views just listed, so it costs no extra pass.
+   */
+  #armStateTimer(views: ClientView[]): void {
     if (!this.#options.background) return;
     if (this.#stateTimer) clearTimeout(this.#stateTimer);
     this.#stateTimer = null;
     const now = this.#now();
-    const next = nextStateChange(this.listClients(), now);
+    const next = nextStateChange(views, now);
     if (next === null) return;
     // setTimeout overflows past 2^31-1 ms: a change further off re-arms on the way.
     this.#stateTimer = setTimeout(() => this.#emit('clients'), Math.min(next - now + 50, MAX_TIMER_MS));

@@ -1,5 +1,6 @@
 /** The generic RFC 6749 client over real HTTP against the sandbox's generic server. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_GENERIC } from '../../../main/core/clients';
 import type { GenericSettings } from '../../../main/core/types';
 import { SANDBOX_CUSTOM_FIELDS, SANDBOX_OAUTH2_PATHS, startSandbox, type Sandbox } from '../../../main/sandbox';
 import { beginSignIn, completeSignIn, issueToken, refreshToken, revokeToken } from '../../../main/oauth/flows';
@@ -21,18 +22,11 @@ const REDIRECT = 'http://127.0.0.1:47823/oauth2/callback';
 function input(generic: Partial<GenericSettings> = {}, over: { clientId?: string; secret?: string | null; password?: string | null } = {}) {
   const creds = sandbox.credentials.oauth2;
   const settings: GenericSettings = {
-    grant: 'authorization_code',
+    ...DEFAULT_GENERIC,
     // Paths resolve against the base URL.
     authorizationUrl: SANDBOX_OAUTH2_PATHS.authorize,
     tokenUrl: SANDBOX_OAUTH2_PATHS.token,
-    refreshUrl: null,
     revocationUrl: SANDBOX_OAUTH2_PATHS.revoke,
-    clientAuth: 'basic',
-    paramsIn: 'body',
-    pkce: true,
-    extraParams: {},
-    responseFields: {},
-    username: null,
     ...generic,
   };
   return flowInput(

@@ -1,5 +1,6 @@
 /** Loopback sign-in (RFC 8252 §7.3) over real HTTP: a fake "system browser" plays the user. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_GENERIC } from '../../../main/core/clients';
 import type { GenericSettings } from '../../../main/core/types';
 import { SANDBOX_OAUTH2_PATHS, startSandbox, type Sandbox } from '../../../main/sandbox';
 import { beginSignIn, completeSignIn } from '../../../main/oauth/flows';
@@ -14,19 +15,7 @@ afterAll(() => sandbox.close());
 
 function generic(redirectUri: string) {
   const creds = sandbox.credentials.oauth2;
-  const settings: GenericSettings = {
-    grant: 'authorization_code',
-    authorizationUrl: SANDBOX_OAUTH2_PATHS.authorize,
-    tokenUrl: SANDBOX_OAUTH2_PATHS.token,
-    refreshUrl: null,
-    revocationUrl: null,
-    clientAuth: 'basic',
-    paramsIn: 'body',
-    pkce: true,
-    extraParams: {},
-    responseFields: {},
-    username: null,
-  };
+  const settings: GenericSettings = { ...DEFAULT_GENERIC, authorizationUrl: SANDBOX_OAUTH2_PATHS.authorize, tokenUrl: SANDBOX_OAUTH2_PATHS.token };
   return flowInput(clientConfig('oauth2', { baseUrl: sandbox.url, clientId: creds.clientId, redirectUri, generic: settings }), {
     clientSecret: creds.clientSecret,
   });
