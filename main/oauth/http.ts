@@ -149,7 +149,7 @@ function hostOf(url: string): string {
   }
 }
 
-function isLoopbackUrl(url: string): boolean {
+export function isLoopbackUrl(url: string): boolean {
   try {
     const host = new URL(url).hostname;
     return host === '127.0.0.1' || host === '[::1]' || host === 'localhost';
