@@ -24,6 +24,8 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
  *   answer, not ours → 3.
  * - storage (a key held by the OS keychain in standalone mode, an unreadable store) and internal
  *   are local problems the user fixes by running the command differently → 1.
+ * - rate_limited (TokenDesk held back a provider call, the per-client ceiling) passes with time,
+ *   like the network → 4.
  */
 const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   bad_request: EXIT.usage,
@@ -42,6 +44,7 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   network: EXIT.network,
   timeout: EXIT.network,
   tls: EXIT.network,
+  rate_limited: EXIT.network,
 };
 
 /** A failure of the command line itself (not of the core), with its exit code. */

@@ -143,6 +143,7 @@ export type ErrorCode =
   | 'cancelled'
   | 'unsupported'
   | 'storage'
+  | 'rate_limited' // TokenDesk held back a provider call: the per-client ceiling (tokens/refresh-guard.ts)
   | 'internal';
 
 /** What crosses IPC / the agent socket for a failure (Electron drops custom error classes). */

@@ -10,6 +10,7 @@ import type { ClientConfig, ClientSecrets, Exchange, TokenSet } from '../core/ty
 import type { Notice } from '../ipc/contract';
 import { ExchangeLog } from './exchange-log';
 import { withLock, type LockOptions } from './lock';
+import { assertNewToken, CallCeiling, ceilingError, isNoNewToken, scheduledRetryDelay } from './refresh-guard';
 import { RefreshScheduler, refreshDueAt, type SchedulerClock } from './scheduler';
 import type { Keyring } from './secrets';
 import type { StoreDocument, TokenStore } from './store';
@@ -32,8 +33,6 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 30_000, ma
 export const FAILING_NOTICE_AFTER = 3;
 /** A scheduled refresh never comes sooner than this after the previous one (expires_in: 0 would loop). */
 export const MIN_REFRESH_INTERVAL_MS = 30_000;
-/** After a failed scheduled refresh, try again after this (doubling per failure, up to an hour). */
-const SCHEDULED_RETRY_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 const WARN_PREFIX = 'refresh-token-expiry:';
 
@@ -56,6 +55,8 @@ export interface TokenManagerOptions {
   /** Injected for tests; defaults to setTimeout and Math.random. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Provider calls one client may make per minute (refresh-guard.ts). */
+  callsPerMinute?: number;
 }
 
 interface RefreshMode {
@@ -80,6 +81,7 @@ export class TokenManager {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #inflight = new Map<string, Promise<TokenSet>>();
+  readonly #ceiling: CallCeiling;
 
   constructor(opts: TokenManagerOptions) {
     this.#store = opts.store;
@@ -95,6 +97,7 @@ export class TokenManager {
     this.#lock = opts.lock ?? {};
     this.#sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#random = opts.random ?? Math.random;
+    this.#ceiling = new CallCeiling(opts.callsPerMinute);
     this.#scheduler?.setOnDue((key) => this.#onDue(key));
   }
 
@@ -117,6 +120,7 @@ export class TokenManager {
   forget(clientId: string): void {
     this.#scheduler?.cancel(clientId);
     this.#scheduler?.cancel(WARN_PREFIX + clientId);
+    this.#ceiling.forget(clientId);
     this.#exchangeLog.remove(clientId);
   }
 
@@ -299,7 +303,10 @@ export class TokenManager {
     const changedElsewhere = this.#store.document.tokens[clientId] !== seen;
     if (current && (!mode.force || changedElsewhere) && this.#isFresh(client, current)) return current;
 
+    const call = this.#ceiling.take(clientId, this.#now());
+    if (!call.ok) throw ceilingError(client.name, this.#ceiling.perMinute, call.retryAt);
     const next = await this.#refresher(client, this.#readSecrets(client), current);
+    if (current) assertNewToken(client.name, current, next);
     // Never lose a refresh token: a response without one keeps the old one (rotation is optional,
     // RFC 6749 §6), whatever the refresher already did.
     const keepOld = !next.refreshToken && current?.refreshToken;
@@ -352,8 +359,11 @@ export class TokenManager {
       const failures = this.#store.status(clientId).failures + 1;
       this.#store.update((doc) => {
         doc.status[clientId] = { needsSignIn: false, lastError: info, failures };
-        if (failures >= FAILING_NOTICE_AFTER) {
-          this.#addNotice(doc, clientId, 'refresh_failing', `Refreshing "${client.name}" failed ${failures} times in a row: ${info.message}`);
+        // A provider that answers "nothing new", or a refresh held back by the call ceiling, will
+        // not mend within a few tries: the user hears of it at once.
+        if (failures >= FAILING_NOTICE_AFTER || isNoNewToken(error) || info.code === 'rate_limited') {
+          const times = failures === 1 ? '' : ` ${failures} times in a row`;
+          this.#addNotice(doc, clientId, 'refresh_failing', `Refreshing "${client.name}" failed${times}: ${info.message}`);
         }
       });
     }).catch(() => undefined);
@@ -388,8 +398,7 @@ export class TokenManager {
     this.refresh(key).catch(() => {
       const status = this.#store.status(key);
       if (status.needsSignIn || !this.#store.client(key)) return;
-      const delay = Math.min(SCHEDULED_RETRY_MS * 2 ** Math.max(0, status.failures - 1), 3_600_000);
-      this.#scheduler?.schedule(key, this.#now() + delay);
+      this.#scheduler?.schedule(key, this.#now() + scheduledRetryDelay(status.failures));
     });
   }
 

@@ -187,6 +187,7 @@ export const en = {
   'error.code.unsupported': 'Not supported by this provider.',
   'error.code.storage': 'The data store failed.',
   'error.code.internal': 'Something went wrong inside TokenDesk.',
+  'error.code.rate_limited': 'TokenDesk held back a call to the provider: too many in the last minute.',
 
   'paste.title': 'Finish signing in',
   'paste.body': 'Sign in in your browser. When it shows an address starting with your redirect URI, paste the whole address here.',

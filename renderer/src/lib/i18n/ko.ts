@@ -189,6 +189,7 @@ export const ko: Catalogue = {
   'error.code.unsupported': '이 공급자는 지원하지 않습니다.',
   'error.code.storage': '데이터 저장소에 문제가 생겼습니다.',
   'error.code.internal': 'TokenDesk 내부에서 문제가 생겼습니다.',
+  'error.code.rate_limited': '최근 1분 동안 호출이 너무 많아 TokenDesk가 공급자 호출을 보류했습니다.',
 
   'paste.title': '로그인 마치기',
   'paste.body': '브라우저에서 로그인하세요. 리디렉트 URI로 시작하는 주소가 보이면 그 주소 전체를 여기에 붙여 넣으세요.',
