@@ -75,7 +75,8 @@ export function buildClient(
 
 /** Is a client secret required for this input (and missing)? */
 export function secretRequired(info: ProviderInfo, config: ClientConfig): boolean {
-  if (config.generic) return config.generic.clientAuth !== 'none';
+  // Only the shared-secret methods need one (RFC 6749 §2.3.1, RFC 7523 §2.2 client_secret_jwt).
+  if (config.generic) return ['basic', 'body', 'client_secret_jwt'].includes(config.generic.clientAuth);
   return info.fields.some((field) => field.key === 'clientSecret' && field.required);
 }
 

@@ -23,6 +23,7 @@ import {
   type PendingSignIn,
 } from '../oauth/flows';
 import { capabilitiesOf, defaultBaseUrl, providerInfos } from '../oauth/presets';
+import { prepareClient } from '../oauth/standards/keys';
 import { sandboxClientPresets } from '../sandbox/presets';
 import { withLock } from '../tokens/lock';
 import { TokenManager } from '../tokens/manager';
@@ -195,13 +196,13 @@ export class TokenDesk implements DeskApi {
   // ---- clients ---------------------------------------------------------------------------------
 
   async createClient(input: ClientInput): Promise<ClientView> {
-    const config = this.#build(input, null);
+    const { config, secrets } = await prepareClient(this.#build(input, null), { clientSecret: input.clientSecret ?? null, password: input.password ?? null }, input);
     await this.#mutate((doc) => {
       if (doc.clients.some((client) => client.name === config.name)) {
         throw new TokenDeskError('conflict', `A client named "${config.name}" already exists: choose another name.`);
       }
       doc.clients.push(config);
-      doc.secrets[config.id] = this.#sealSecrets({ clientSecret: input.clientSecret ?? null, password: input.password ?? null });
+      doc.secrets[config.id] = this.#sealSecrets(secrets);
     });
     this.#emit('clients');
     return this.getClient(config.id);
@@ -209,12 +210,16 @@ export class TokenDesk implements DeskApi {
 
   async updateClient(ref: string, input: ClientInput): Promise<ClientView> {
     const existing = this.#client(ref);
-    const config = this.#build(input, existing);
     const secrets = this.#secrets(existing.id);
-    const next: ClientSecrets = {
-      clientSecret: input.clientSecret === undefined ? secrets.clientSecret : input.clientSecret,
-      password: input.password === undefined ? secrets.password : input.password,
-    };
+    const { config, secrets: next } = await prepareClient(
+      this.#build(input, existing),
+      {
+        ...secrets,
+        clientSecret: input.clientSecret === undefined ? secrets.clientSecret : input.clientSecret,
+        password: input.password === undefined ? secrets.password : input.password,
+      },
+      input,
+    );
     // A token belongs to the client id and server it came from: editing either forgets it.
     const forgetToken = config.clientId !== existing.clientId || config.baseUrl !== existing.baseUrl || config.provider !== existing.provider;
     await this.#mutate((doc) => {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import {
+  CLIENT_AUTH_METHODS,
   ITCODE_PLATFORMS,
   PROVIDER_IDS,
   type ClientView,
@@ -23,7 +24,7 @@ export const genericSettingsSchema = z.object({
   tokenUrl: url,
   refreshUrl: url.nullable(),
   revocationUrl: url.nullable(),
-  clientAuth: z.enum(['basic', 'body', 'none']),
+  clientAuth: z.enum(CLIENT_AUTH_METHODS),
   paramsIn: z.enum(['body', 'query']),
   pkce: z.boolean(),
   extraParams: z.record(z.string().max(200), z.string().max(2000)),
@@ -36,6 +37,13 @@ export const genericSettingsSchema = z.object({
     scope: z.string().max(200).optional(),
   }),
   username: shortText.nullable(),
+  issuer: url.nullable().optional(),
+  metadata: z.object({ fetchedAt: z.number(), document: z.record(z.string(), z.unknown()) }).nullable().optional(),
+  dpop: z.boolean().optional(),
+  proxy: url.nullable().optional(),
+  caCertificates: z.string().max(200_000).nullable().optional(),
+  clientCertificate: z.string().max(50_000).nullable().optional(),
+  clientPublicJwk: z.record(z.string(), z.unknown()).nullable().optional(),
 });
 
 /** What the client editor sends: a new client, or the whole edited client. */
@@ -47,6 +55,10 @@ export const clientInputSchema = z.object({
   /** undefined = keep the stored secret (edit); null = remove it. */
   clientSecret: z.string().max(4000).nullable().optional(),
   password: z.string().max(4000).nullable().optional(),
+  /** private_key_jwt key to import (PEM or JWK); like clientSecret, undefined keeps the stored one. */
+  privateKey: z.string().max(20_000).nullable().optional(),
+  /** RFC 8705 client certificate key (PEM); undefined keeps the stored one. */
+  tlsClientKey: z.string().max(20_000).nullable().optional(),
   redirectUri: url.nullable().optional(),
   scope: shortText.nullable().optional(),
   env: z.enum(['prod', 'dev']).nullable().optional(),

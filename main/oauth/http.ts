@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import axios, { AxiosError, type AxiosResponse } from 'axios';
 import { TokenDeskError } from '../core/errors';
 import type { Exchange } from '../core/types';
+import { transportConfig, type Transport } from './transport';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -19,6 +20,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string | null;
   timeoutMs?: number;
+  /** Proxy, trusted CAs, client certificate (transport.ts); the environment's proxy otherwise. */
+  transport?: Transport;
 }
 
 export interface HttpResponse {
@@ -80,6 +83,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         requestHeaders: headers,
         requestBody: body,
       };
+      const transport = transportConfig(req.url, req.transport);
       let response: AxiosResponse<string>;
       try {
         response = await instance.request<string>({
@@ -88,8 +92,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           headers,
           data: body ?? undefined,
           timeout: req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-          // Loopback (the sandbox, a local test server) never goes through an environment proxy.
-          ...(isLoopbackUrl(req.url) ? { proxy: false as const } : {}),
+          ...transport,
         });
       } catch (cause) {
         const error = networkError(cause, req.url, req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS);

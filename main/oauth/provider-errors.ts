@@ -15,7 +15,8 @@ export type OAuthAction =
   | 'signout'
   | 'userinfo'
   | 'login_url'
-  | 'reconsent';
+  | 'reconsent'
+  | 'discovery';
 
 export interface ResponseContext {
   /** The provider's name as the user knows it: "Daou Office", "Hejhome". */
@@ -39,6 +40,7 @@ const ACTION_LABEL: Record<OAuthAction, string> = {
   userinfo: 'user info request',
   login_url: 'sign-in request',
   reconsent: 're-consent request',
+  discovery: 'metadata request',
 };
 
 export type JsonParse = { ok: true; value: unknown } | { ok: false };

@@ -10,6 +10,7 @@ import type { HttpClient, HttpMethod, HttpResponse } from './http';
 import { processTokenResponse, type NormalizeOptions } from './normalize';
 import { endSentence, type OAuthAction, type ResponseContext } from './provider-errors';
 import { isUrl, matchesRedirect, parseCallback } from './redirect';
+import { clientTransport } from './transport';
 
 export interface FlowDeps {
   http: HttpClient;
@@ -128,6 +129,7 @@ export function send(deps: FlowDeps, input: FlowInput, req: SendInput): Promise<
     url: req.url,
     headers: { accept: 'application/json', ...(req.headers ?? {}) },
     body: req.body ?? null,
+    transport: clientTransport(input.client, input.secrets),
   });
 }
 

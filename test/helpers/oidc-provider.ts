@@ -79,6 +79,8 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
     findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub, name: `User ${sub}` }) }),
     claims: { openid: ['sub'], profile: ['name'] },
     pkce: { required: () => false },
+    // Explicit lifetimes: oidc-provider prints a notice for every default one it uses.
+    ttl: { AccessToken: 3600, AuthorizationCode: 60, ClientCredentials: 600, DeviceCode: 600, Grant: 86_400, IdToken: 3600, Interaction: 600, RefreshToken: 86_400, Session: 86_400 },
     ...options.configuration,
     clients: options.clients,
     features,

@@ -29,6 +29,8 @@ import {
   type SendInput,
 } from '../requests';
 import type { OAuthAction } from '../provider-errors';
+import { usesStandards } from '../standards/context';
+import { standardsIssue, standardsRefresh, standardsRevoke } from '../standards/tokens';
 import { NO_CAPABILITIES, type Preset } from './preset';
 
 const LABEL = 'The OAuth 2.0 server';
@@ -99,6 +101,7 @@ function scopeParam(client: ClientConfig): Record<string, string> {
 /** RFC 6749 §4.4 client credentials, §4.3 password (legacy). */
 function issue(deps: FlowDeps, input: FlowInput, action: 'issue' | 'refresh', previous: TokenSet | null): Promise<TokenSet> {
   const settings = settingsOf(input.client);
+  if (usesStandards(settings)) return standardsIssue(deps, input, action, previous);
   const url = requireUrl(input.client, settings.tokenUrl, 'token URL');
   if (settings.grant === 'client_credentials') {
     return token(deps, input, action, url, { grant_type: 'client_credentials', ...scopeParam(input.client) }, previous);
@@ -200,6 +203,7 @@ export const oauth2Preset: Preset = {
   refreshToken(deps, input, current) {
     const settings = settingsOf(input.client);
     if (!current.refreshToken && settings.grant !== 'authorization_code') return issue(deps, input, 'refresh', current);
+    if (usesStandards(settings)) return standardsRefresh(deps, input, current, requireRefreshToken(current, LABEL));
     const url = requireUrl(input.client, settings.refreshUrl || settings.tokenUrl, 'token URL');
     return token(deps, input, 'refresh', url, { grant_type: 'refresh_token', refresh_token: requireRefreshToken(current, LABEL) }, current);
   },
@@ -210,6 +214,7 @@ export const oauth2Preset: Preset = {
    */
   async revokeToken(deps, input, current) {
     const settings = settingsOf(input.client);
+    if (usesStandards(settings)) return standardsRevoke(deps, input, current);
     const url = requireUrl(input.client, settings.revocationUrl, 'revocation URL');
     const tokens: [string, string][] = current.refreshToken
       ? [[current.refreshToken, 'refresh_token'], [current.accessToken, 'access_token']]

@@ -7,6 +7,7 @@ import * as oauth from 'oauth4webapi';
 import { TokenDeskError } from '../../core/errors';
 import { isLoopbackUrl, type HttpMethod, type HttpResponse } from '../http';
 import type { FlowDeps, FlowInput } from '../requests';
+import { clientTransport } from '../transport';
 
 /** The part of fetch's `init` oauth4webapi passes (build/index.js: body, headers, method, redirect, signal). */
 export interface FetchInit {
@@ -72,6 +73,7 @@ export function recordedFetch(deps: FlowDeps, input: FlowInput): RecordedFetch {
       url,
       headers: { ...(init.headers ?? {}) },
       body: bodyText(init.body),
+      transport: clientTransport(input.client, input.secrets),
     });
     return toResponse(last);
   };

@@ -1,6 +1,6 @@
 /** The client editor's model: form ↔ ClientInput, and inline validation. Pure, unit-tested. */
 import type { ClientInput, ProviderField, ProviderInfo } from '../../../main/ipc/contract';
-import type { ClientConfig, ClientView, GenericGrant, ItcodePlatform, ProviderId } from '../../../main/core/types';
+import type { ClientAuthMethod, ClientConfig, ClientView, GenericGrant, ItcodePlatform, ProviderId } from '../../../main/core/types';
 
 export const ITCODE_PLATFORM_LIST = ['naver', 'kakao', 'google', 'github'] as const satisfies readonly ItcodePlatform[];
 
@@ -23,7 +23,7 @@ export interface ClientForm {
   tokenUrl: string;
   refreshUrl: string;
   revocationUrl: string;
-  clientAuth: 'basic' | 'body' | 'none';
+  clientAuth: ClientAuthMethod;
   paramsIn: 'body' | 'query';
   pkce: boolean;
   username: string;
