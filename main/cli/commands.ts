@@ -5,6 +5,7 @@
 import type { ClientInput } from '../ipc/contract';
 import type { GenericSettings, ClientView } from '../core/types';
 import { DEFAULT_GENERIC } from '../core/clients';
+import { ITCODE_PASTE_WARNING, ITCODE_SPENT_CODE_HINT } from '../oauth/presets/itcode';
 import { isLoopbackRedirect } from '../oauth/redirect';
 import type { CliDesk } from './agent-client';
 import type { ParsedArgs } from './args';
@@ -131,7 +132,7 @@ async function login(desk: CliDesk, ref: string, noBrowser: boolean, io: CliIo):
     if (noBrowser) {
       io.stderr.write(`Open this address in a browser and sign in to ${client.config.name}:\n${pending.authorizeUrl}\n`);
       io.stderr.write('Then paste the full address the browser was sent to (even if that page did not load):\n');
-      return await desk.completeSignIn(client.config.id, await addressFromStdin(io));
+      return await completePasted(desk, client, io);
     }
     openBrowser(pending.authorizeUrl);
     io.stderr.write(`Opening the browser to sign in to ${client.config.name}. If it does not open, visit:\n${pending.authorizeUrl}\n`);
@@ -140,9 +141,21 @@ async function login(desk: CliDesk, ref: string, noBrowser: boolean, io: CliIo):
       return await desk.completeSignIn(client.config.id, await loopback.wait({ timeoutMs: LOOPBACK_TIMEOUT_MS }));
     }
     io.stderr.write('After signing in, paste the full address the browser was sent to (even if that page did not load):\n');
-    return await desk.completeSignIn(client.config.id, await addressFromStdin(io));
+    return await completePasted(desk, client, io);
   } finally {
     await loopback?.close();
+  }
+}
+
+/** The pasted address exchanged; itcode users hear first why a loaded callback page spoils it. */
+async function completePasted(desk: CliDesk, client: ClientView, io: CliIo): Promise<ClientView> {
+  const itcode = client.config.provider === 'itcode';
+  if (itcode) io.stderr.write(`${ITCODE_PASTE_WARNING}\n`);
+  try {
+    return await desk.completeSignIn(client.config.id, await addressFromStdin(io));
+  } catch (error) {
+    if (itcode && (error as { code?: unknown }).code === 'provider_rejected') io.stderr.write(`${ITCODE_SPENT_CODE_HINT}\n`);
+    throw error;
   }
 }
 

@@ -59,8 +59,10 @@ export class SignInCoordinator {
   private async run(ref: string, requested: SignInMode, reconsent: boolean): Promise<ClientView> {
     const client = this.desk.getClient(ref).config;
     const clientId = client.id;
-    // Google refuses sign-in inside embedded browser windows: itcode's google platform goes to the system browser.
-    const mode = client.provider === 'itcode' && client.platform === 'google' ? 'browser' : requested;
+    // itcode's callback page spends the code as it loads: only the OAuth window, which catches the
+    // redirect before that, can finish its sign-in (docs/providers.md §4 "callback"). A platform that
+    // refuses the window (Google's disallowed_useragent) is reported by runWindowSignIn.
+    const mode = client.provider === 'itcode' ? 'window' : requested;
     if (mode === 'browser' && client.redirectUri && isLoopbackRedirect(client.redirectUri)) {
       return this.viaLoopback(clientId, client.redirectUri, reconsent);
     }

@@ -1,7 +1,7 @@
 /**
  * A provider's token response as a TokenSet, whatever it looked like: RFC 6749 §5.1 JSON, custom
- * field names, `expires_in` as a number or a numeric string (Daou, PROVIDERS.md §2), expiry from the
- * JWT `exp` claim, or itcode's JWTs in Set-Cookie (PROVIDERS.md §4). Pure: `now` is given.
+ * field names, `expires_in` as a number or a numeric string (Daou, docs/providers.md §2), expiry from the
+ * JWT `exp` claim, or itcode's JWTs in Set-Cookie (docs/providers.md §4). Pure: `now` is given.
  */
 import { decodeJwt } from 'jose';
 import type { ResponseFieldNames, TokenSet } from '../core/types';
@@ -14,7 +14,7 @@ export interface NormalizeOptions {
   fields?: ResponseFieldNames;
   /** The token set being refreshed: its refresh token survives a response that omits one (RFC 6749 §6). */
   previous?: TokenSet | null;
-  /** The refresh token's lifetime when the response does not carry it (Hejhome: 360 days, PROVIDERS.md §1). */
+  /** The refresh token's lifetime when the response does not carry it (Hejhome: 360 days, docs/providers.md §1). */
   refreshLifetimeSeconds?: number | null;
 }
 
@@ -81,12 +81,17 @@ export function tokenSetFromBody(
   if (newRefresh) {
     refreshToken = newRefresh;
     const refreshIn = parseSeconds(field(body, names.refreshExpiresIn));
+    // A lifetime assumed from a document counts from when that refresh token value was first
+    // received: the same value handed back keeps its old expiry (docs/providers.md §1, §6).
+    const sameAsBefore = previous !== null && previous.refreshToken === newRefresh && previous.refreshExpiresAt !== null;
     refreshExpiresAt =
       refreshIn !== null
         ? opts.now + refreshIn * 1000
-        : opts.refreshLifetimeSeconds
-          ? opts.now + opts.refreshLifetimeSeconds * 1000
-          : jwtExpiresAt(newRefresh);
+        : sameAsBefore
+          ? previous.refreshExpiresAt
+          : opts.refreshLifetimeSeconds
+            ? opts.now + opts.refreshLifetimeSeconds * 1000
+            : jwtExpiresAt(newRefresh);
   } else {
     // RFC 6749 §6: the server MAY issue a new refresh token; without one the old one stays valid.
     refreshToken = previous?.refreshToken ?? null;
@@ -152,12 +157,12 @@ export function parseSetCookies(headers: Record<string, string | string[]>, now:
   return out;
 }
 
-/** The itcode cookie names (PROVIDERS.md §4). */
+/** The itcode cookie names (docs/providers.md §4). */
 export const ITCODE_COOKIES = { access: 'access', refresh: 'refresh' } as const;
 
 /**
  * itcode: tokens are JWTs in `Set-Cookie: access=…` / `refresh=…`; their expiry is the JWT `exp`
- * (PROVIDERS.md §4). Returns null when the response set no access cookie (auto login with a still
+ * (docs/providers.md §4). Returns null when the response set no access cookie (auto login with a still
  * valid access token changes nothing). The envelope `{flag,title,message,body}` is checked first.
  */
 export function processCookieTokenResponse(
@@ -173,7 +178,11 @@ export function processCookieTokenResponse(
   const previous = opts.previous ?? null;
   const refresh = live.get(ITCODE_COOKIES.refresh) ?? previous?.refreshToken ?? null;
   const jar: Record<string, string> = { ...(previous?.cookies ?? {}) };
-  for (const [name, value] of live) jar[name] = value;
+  // Only the two token cookies are kept with the token: a session cookie belongs to one sign-in.
+  for (const name of [ITCODE_COOKIES.access, ITCODE_COOKIES.refresh]) {
+    const value = live.get(name);
+    if (value) jar[name] = value;
+  }
   if (refresh) jar[ITCODE_COOKIES.refresh] = refresh;
   return {
     accessToken: access,

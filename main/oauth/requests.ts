@@ -34,6 +34,8 @@ export interface PendingSignIn {
   createdAt: number;
   /** RFC 8252 §7.3: the redirect URI is loopback, a local listener can catch it. */
   loopback: boolean;
+  /** Cookies the provider set for this sign-in only (itcode's JSESSIONID), sent back on its POST. */
+  cookies?: Readonly<Record<string, string>>;
 }
 
 export interface BeginSignInOptions {

@@ -68,6 +68,29 @@ function foreignState(pending: SignInTarget, url: string): boolean {
   return state !== null && state !== pending.state;
 }
 
+/**
+ * Google answers an OAuth request from an embedded browser window with its "Error 403:
+ * disallowed_useragent" page (accounts.google.com/signin/oauth/error?authError=…, the reason
+ * base64-encoded inside authError).
+ */
+export function isDisallowedUserAgent(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.hostname !== 'accounts.google.com' || !parsed.pathname.includes('/oauth/error')) return false;
+  const authError = parsed.searchParams.get('authError') ?? '';
+  const decoded = Buffer.from(authError.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1');
+  return `${decoded} ${url}`.includes('disallowed_useragent');
+}
+
+const DISALLOWED_USER_AGENT_MESSAGE =
+  'Google refused to sign in inside the TokenDesk window (Error 403: disallowed_useragent): Google allows its sign-in only in a full browser. ' +
+  'Use "Sign in with the browser" where the client offers it; for itcode, whose callback page uses the code as it loads, run ' +
+  '"tokendesk login NAME --no-browser" and copy the callback address before that page loads, or pick another platform.';
+
 const STATE_MISMATCH_MESSAGE =
   'The provider sent the browser back for another sign-in (the state does not match). Sign in again from TokenDesk.';
 
@@ -105,6 +128,10 @@ export function runWindowSignIn(pending: SignInTarget, opener: AuthWindowOpener,
       handle = opener.open(pending.authorizeUrl, {
         partition: authPartition(pending.clientId),
         onNavigate(url) {
+          if (isDisallowedUserAgent(url)) {
+            finish({ error: new TokenDeskError('unsupported', DISALLOWED_USER_AGENT_MESSAGE) });
+            return 'intercept';
+          }
           if (!matchesRedirect(url, pending.redirectUri)) return 'allow';
           caught(url);
           return 'intercept';

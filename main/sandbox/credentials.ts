@@ -127,6 +127,13 @@ export interface SandboxConfig {
   itcodeCallbackBase: string;
   /** The generic server's registered redirect URIs (loopback ones match any port). */
   oauth2RedirectUris: string[];
+  /**
+   * Every refresh answers "nothing to do": itcode's auto-login without Set-Cookie, the others the
+   * token they last issued, unchanged (docs/providers.md §6 "No refresh loops").
+   */
+  refreshNothingToDo: boolean;
+  /** Hejhome renews the access token but hands back the same refresh token (docs/providers.md §1). */
+  hejhomeSameRefreshToken: boolean;
 }
 
 export function defaultSandboxConfig(): SandboxConfig {
@@ -135,5 +142,7 @@ export function defaultSandboxConfig(): SandboxConfig {
     hejhomeRedirectUri: SANDBOX_CREDENTIALS.hejhome.redirectUri,
     itcodeCallbackBase: SANDBOX_CREDENTIALS.itcode.callbackBase,
     oauth2RedirectUris: [...SANDBOX_CREDENTIALS.oauth2.redirectUris],
+    refreshNothingToDo: false,
+    hejhomeSameRefreshToken: false,
   };
 }

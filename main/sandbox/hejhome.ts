@@ -1,9 +1,10 @@
 /**
- * Hejhome (PROVIDERS.md §1, seeds/000): authorization code through an ID/PW login page.
+ * Hejhome (docs/providers.md §1, seeds/000): authorization code through an ID/PW login page.
  * Quirks kept on purpose: the authorize redirect_uri is compared as raw unencoded text, the code
  * exchange takes its parameters in the QUERY STRING only, the refresh takes them in the FORM BODY
- * only, and every refresh rotates the refresh token. Authorize errors are HTML pages; token errors
- * are JSON `{ error, error_description }`.
+ * only, and every refresh rotates the refresh token (unless told to hand back the same one:
+ * `hejhomeSameRefreshToken`). Authorize errors are HTML pages; token errors are JSON
+ * `{ error, error_description }`.
  */
 import { SANDBOX_API_PATHS, SANDBOX_CREDENTIALS } from './credentials';
 import {
@@ -80,24 +81,23 @@ export function hejhomeRoutes(ctx: ProviderContext): Route[] {
   const codes = new Map<string, IssuedCode>();
   const accessTokens = new Map<string, number>();
   const refreshTokens = new Map<string, RefreshRecord>();
+  /** The access token last issued with each refresh token. */
+  const accessOf = new Map<string, string>();
 
-  function issueTokens(): SandboxResponse {
+  /** `expires_in` is what is left of the access token, as in seeds/000's 124-day sample. */
+  function tokenResponse(accessToken: string, refreshToken: string, expiresIn: number): SandboxResponse {
+    return json(200, { access_token: accessToken, token_type: 'bearer', refresh_token: refreshToken, expires_in: expiresIn, scope: 'openapi' }, NO_STORE);
+  }
+
+  /** A new access token; a new refresh token too unless `keptRefresh` is handed back (docs/providers.md §1). */
+  function issueTokens(keptRefresh?: string): SandboxResponse {
     const now = ctx.now();
     const accessToken = uuidToken();
-    const refreshToken = uuidToken();
+    const refreshToken = keptRefresh ?? uuidToken();
     accessTokens.set(accessToken, now + ctx.lifetimes.hejhomeAccess * 1000);
-    refreshTokens.set(refreshToken, { expiresAt: now + ctx.lifetimes.hejhomeRefresh * 1000, rotated: false });
-    return json(
-      200,
-      {
-        access_token: accessToken,
-        token_type: 'bearer',
-        refresh_token: refreshToken,
-        expires_in: ctx.lifetimes.hejhomeAccess,
-        scope: 'openapi',
-      },
-      NO_STORE,
-    );
+    if (!keptRefresh) refreshTokens.set(refreshToken, { expiresAt: now + ctx.lifetimes.hejhomeRefresh * 1000, rotated: false });
+    accessOf.set(refreshToken, accessToken);
+    return tokenResponse(accessToken, refreshToken, ctx.lifetimes.hejhomeAccess);
   }
 
   function exchangeCode(req: SandboxRequest): SandboxResponse {
@@ -125,6 +125,13 @@ export function hejhomeRoutes(ctx: ProviderContext): Route[] {
       return tokenError(400, 'invalid_grant', 'Invalid refresh token: it was replaced by a newer one');
     }
     if (record.expiresAt <= ctx.now()) return tokenError(400, 'invalid_grant', 'Invalid refresh token (expired)');
+    // "Nothing to do": the still-valid pair comes back with what is left of its lifetime.
+    if (ctx.config.refreshNothingToDo) {
+      const accessToken = accessOf.get(refreshToken) ?? '';
+      const left = Math.max(0, Math.floor(((accessTokens.get(accessToken) ?? 0) - ctx.now()) / 1000));
+      return tokenResponse(accessToken, refreshToken, left);
+    }
+    if (ctx.config.hejhomeSameRefreshToken) return issueTokens(refreshToken);
     record.rotated = true;
     return issueTokens();
   }

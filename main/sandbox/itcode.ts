@@ -1,5 +1,5 @@
 /**
- * itcode.dev OAuth2 backend (PROVIDERS.md §4, seeds/003): a social-login broker. Every answer is
+ * itcode.dev OAuth2 backend (docs/providers.md §4, seeds/003): a social-login broker. Every answer is
  * the envelope `{ flag, title, message, body }`; tokens are JWTs delivered as `access` / `refresh`
  * cookies. The "platforms" (Naver, Kakao, Google, GitHub) are faked on the sandbox itself under
  * /fake/{platform}/authorize: a consent page whose Allow / Deny sends the browser to the itcode
@@ -46,7 +46,17 @@ interface Session {
   ended: boolean;
 }
 
-/** Re-consent exists only on Naver (`auth_type=reprompt`) and Kakao (PROVIDERS.md §4). */
+/**
+ * The servlet session of one sign-in: the provider's backend keeps `state` with
+ * `request.getSession().setAttribute` and compares it on the login POST, then invalidates the
+ * session (docs/providers.md §4). Its id travels as the `JSESSIONID` cookie.
+ */
+interface ServletSession {
+  platform: ItcodePlatform;
+  state: string;
+}
+
+/** Re-consent exists only on Naver (`auth_type=reprompt`) and Kakao (docs/providers.md §4). */
 const REPROMPT_PARAMS: Partial<Record<ItcodePlatform, Record<string, string>>> = {
   naver: { auth_type: 'reprompt' },
   kakao: { prompt: 'consent' },
@@ -76,21 +86,28 @@ export function itcodeRoutes(ctx: ProviderContext): Route[] {
   const states = new Map<string, IssuedState>();
   const codes = new Map<string, IssuedCode>();
   const sessions = new Map<string, Session>();
+  const servletSessions = new Map<string, ServletSession>();
+  /** Refresh JWTs (by jti) that a renewal replaced: the rotated cookie is dead. */
+  const rotatedRefresh = new Set<string>();
 
   function callbackFor(platform: ItcodePlatform): string {
     return withQuery(ctx.config.itcodeCallbackBase, { platform });
   }
 
-  function authorizeUrl(platform: ItcodePlatform, extra: Record<string, string> = {}): string {
+  /** The login-URL (or re-consent) answer: the authorize URL, its state kept in a new servlet session. */
+  function authorizeAnswer(platform: ItcodePlatform, message: string, extra: Record<string, string> = {}): SandboxResponse {
     const state = uuidToken();
     states.set(state, { platform, expiresAt: ctx.now() + STATE_MS, used: false });
-    return withQuery(`${ctx.baseUrl()}/fake/${platform}/authorize`, {
+    const sessionId = randomToken(16);
+    servletSessions.set(sessionId, { platform, state });
+    const url = withQuery(`${ctx.baseUrl()}/fake/${platform}/authorize`, {
       ...extra,
       response_type: 'code',
       client_id: creds.platformClientIds[platform],
       redirect_uri: callbackFor(platform),
       state,
     });
+    return envelope(200, true, message, url, [`JSESSIONID=${sessionId}; ${COOKIE_ATTRIBUTES}`]);
   }
 
   function tokenCookie(name: 'access' | 'refresh', sessionId: string, platform: ItcodePlatform): string {
@@ -144,7 +161,7 @@ ${hiddenInputs({ state })}
       handle(req) {
         const platform = req.params.platform;
         if (!isPlatform(platform)) return envelope(400, false, `unsupported platform: ${platform ?? ''}`);
-        return envelope(200, true, `${platform} authrorization url response success`, authorizeUrl(platform));
+        return authorizeAnswer(platform, `${platform} authrorization url response success`);
       },
     },
     {
@@ -152,16 +169,18 @@ ${hiddenInputs({ state })}
       pattern: '/oauth2/api/login/auto',
       key: 'itcode.auto',
       handle(req) {
+        // seeds/003: with an access cookie the user counts as signed in and nothing happens,
+        // whatever the refresh cookie (docs/providers.md §4 "auto login").
+        if (parseCookies(req).access) return envelope(200, true, 'auto authorized success');
         const refresh = sessionOf(req, 'refresh');
         if (typeof refresh === 'string') return envelope(401, false, refresh);
-        const access = sessionOf(req, 'access');
-        if (typeof access !== 'string' && access.id === refresh.id) {
-          // The access cookie is still valid: nothing changes (PROVIDERS.md §4).
-          return envelope(200, true, 'auto authorized success');
-        }
+        const jti = String(refresh.claims.jti ?? '');
+        if (rotatedRefresh.has(jti)) return envelope(401, false, 'refresh token was replaced by a newer one: sign in again');
+        if (ctx.config.refreshNothingToDo) return envelope(200, true, 'auto authorized success');
+        rotatedRefresh.add(jti);
         return envelope(200, true, 'auto authorized success', null, [
           tokenCookie('access', refresh.id, refresh.session.platform),
-          `refresh=${parseCookies(req).refresh}; ${COOKIE_ATTRIBUTES}`,
+          tokenCookie('refresh', refresh.id, refresh.session.platform),
         ]);
       },
     },
@@ -181,6 +200,12 @@ ${hiddenInputs({ state })}
         }
         const { code, state } = (input ?? {}) as { code?: unknown; state?: unknown };
         if (typeof code !== 'string' || typeof state !== 'string') return envelope(400, false, 'code and state are required');
+        const servletId = parseCookies(req).JSESSIONID ?? '';
+        const servlet = servletSessions.get(servletId);
+        // The session is invalidated by this POST, whatever its outcome.
+        servletSessions.delete(servletId);
+        if (!servlet || servlet.platform !== platform) return envelope(400, false, 'no sign-in session (JSESSIONID): request the login URL first');
+        if (servlet.state !== state) return envelope(400, false, 'state does not match the session');
         const issuedState = states.get(state);
         if (!issuedState || issuedState.used || issuedState.platform !== platform || issuedState.expiresAt <= ctx.now()) {
           return envelope(400, false, 'invalid state');
@@ -210,7 +235,7 @@ ${hiddenInputs({ state })}
         const platform = access.session.platform;
         const reprompt = REPROMPT_PARAMS[platform];
         if (!reprompt) return envelope(400, false, `${platform} does not support re-consent`);
-        return envelope(200, true, `${platform} reauthrorization url response success`, authorizeUrl(platform, reprompt));
+        return authorizeAnswer(platform, `${platform} reauthrorization url response success`, reprompt);
       },
     },
     {

@@ -1,10 +1,11 @@
 /**
- * itcode.dev OAuth2 backend — PROVIDERS.md §4, seeds/003: a social-login broker. Every answer is
+ * itcode.dev OAuth2 backend — docs/providers.md §4, seeds/003: a social-login broker. Every answer is
  * the envelope `{flag, title, message, body}`; the tokens are JWTs in `access` / `refresh` cookies,
  * their expiry the JWT `exp`.
  */
 import { TokenDeskError } from '../../core/errors';
 import type { ClientConfig, ItcodePlatform, TokenSet } from '../../core/types';
+import { cookieHeaders, storeCookies, type CookieJar } from '../cookie-jar';
 import { ITCODE_COOKIES, processCookieTokenResponse } from '../normalize';
 import { invalidResponse, jsonObjectBody, type OAuthAction } from '../provider-errors';
 import { isLoopbackRedirect, isUrl } from '../redirect';
@@ -22,9 +23,22 @@ import { NO_CAPABILITIES, type Preset } from './preset';
 
 const LABEL = 'itcode';
 const DEFAULT_BASE_URL = 'https://api.itcode.dev';
-/** Where the platforms send the browser back; `?platform=…` is appended (PROVIDERS.md §4 "login URL"). */
+/** Where the platforms send the browser back; `?platform=…` is appended (docs/providers.md §4 "login URL"). */
 export const ITCODE_CALLBACK_BASE = 'https://project.itcode.dev/oauth2/callback';
-/** Re-consent exists only for these (PROVIDERS.md §4 "re-consent URL"). */
+/**
+ * The paste route cannot work for itcode (docs/providers.md §4 "callback"): the callback page is
+ * itcode's own web app, and its script spends the code the moment it loads.
+ */
+export const ITCODE_PASTE_WARNING =
+  "itcode's callback page (project.itcode.dev/oauth2/callback) is itcode's own web app: the moment it loads, it uses the code, " +
+  'so an address copied from the loaded page can only fail. Copy the address before the page loads (from the developer tools\' ' +
+  'network panel, or by stopping the browser as it redirects), or sign in from the TokenDesk app, whose sign-in window catches it first.';
+
+/** Said after itcode refused a pasted address. */
+export const ITCODE_SPENT_CODE_HINT =
+  'If the callback page had loaded before you copied its address, the page had already used the code: that is why itcode refused it.';
+
+/** Re-consent exists only for these (docs/providers.md §4 "re-consent URL"). */
 const RECONSENT_PLATFORMS: readonly ItcodePlatform[] = ['naver', 'kakao'];
 
 function platformOf(client: ClientConfig): ItcodePlatform {
@@ -64,23 +78,32 @@ async function envelopeBody(
   return jsonObjectBody(res, context(LABEL, action)).body;
 }
 
-/** An authorize URL from an envelope body, or a clear error with the raw answer. */
+/**
+ * An authorize URL from an envelope body, or a clear error with the raw answer; with the cookies
+ * the answer set: the servlet session that holds the sign-in's `state` (docs/providers.md §4).
+ */
 async function authorizeUrlFrom(
   deps: FlowDeps,
   input: FlowInput,
   action: 'login_url' | 'reconsent',
   req: { method: 'GET' | 'PUT'; path: string; cookie?: string },
-): Promise<string> {
+): Promise<{ authorizeUrl: string; cookies: CookieJar }> {
   const res = await send(deps, input, { method: req.method, url: url(input.client, req.path), headers: req.cookie ? { cookie: req.cookie } : {} });
   const body = jsonObjectBody(res, context(LABEL, action)).body;
   if (typeof body !== 'string' || !isUrl(body)) {
     throw invalidResponse(res, context(LABEL, action), 'no authorize address in its "body" field');
   }
-  return body;
+  return { authorizeUrl: body, cookies: storeCookies({}, res.headers, deps.now()) };
 }
 
 /** The pending sign-in of a platform authorize URL: its own `state` and `redirect_uri` inside. */
-function pendingFrom(deps: FlowDeps, input: FlowInput, authorizeUrl: string, platform: ItcodePlatform, override?: string): PendingSignIn {
+function pendingFrom(
+  deps: FlowDeps,
+  input: FlowInput,
+  { authorizeUrl, cookies }: { authorizeUrl: string; cookies: CookieJar },
+  platform: ItcodePlatform,
+  override?: string,
+): PendingSignIn {
   const params = new URL(authorizeUrl).searchParams;
   // itcode's backend picks the redirect URI: the one inside its authorize URL wins.
   const redirectUri =
@@ -95,7 +118,16 @@ function pendingFrom(deps: FlowDeps, input: FlowInput, authorizeUrl: string, pla
     codeVerifier: null,
     createdAt: deps.now(),
     loopback: isLoopbackRedirect(redirectUri),
+    cookies,
   };
+}
+
+/** PUT /oauth2/api/login/put: a re-prompting authorize URL, its `state` in a new server session. */
+function reconsentAnswer(deps: FlowDeps, input: FlowInput, current: TokenSet, platform: ItcodePlatform): Promise<{ authorizeUrl: string; cookies: CookieJar }> {
+  if (!RECONSENT_PLATFORMS.includes(platform)) {
+    return Promise.reject(new TokenDeskError('unsupported', `itcode offers re-consent only for Naver and Kakao, not for ${platform}.`));
+  }
+  return authorizeUrlFrom(deps, input, 'reconsent', { method: 'PUT', path: '/oauth2/api/login/put', cookie: cookieHeader(current, ['access']) });
 }
 
 /** A rejected refresh cookie means a new sign-in; itcode says so with 401 or `flag: false`. */
@@ -133,18 +165,21 @@ export const itcodePreset: Preset = {
   /** GET /oauth2/api/login/{platform}: `body` is the platform's authorize URL with its own state. */
   async beginSignIn(deps, input, opts) {
     const platform = platformOf(input.client);
-    const authorizeUrl = await authorizeUrlFrom(deps, input, 'login_url', { method: 'GET', path: `/oauth2/api/login/${platform}` });
-    return pendingFrom(deps, input, authorizeUrl, platform, opts.redirectUri);
+    const answer = await authorizeUrlFrom(deps, input, 'login_url', { method: 'GET', path: `/oauth2/api/login/${platform}` });
+    return pendingFrom(deps, input, answer, platform, opts.redirectUri);
   },
 
-  /** POST /oauth2/api/login/{platform} JSON {code, state} → `Set-Cookie: access=…`, `refresh=…`. */
+  /**
+   * POST /oauth2/api/login/{platform} JSON {code, state}, with the session cookie of the login-URL
+   * call (the server compares `state` with its session's) → `Set-Cookie: access=…`, `refresh=…`.
+   */
   async completeSignIn(deps, input, pending, callbackUrl) {
     const platform = platformOf(input.client);
     const { code, state } = codeFromCallback(pending, callbackUrl, { provider: LABEL });
     const res = await send(deps, input, {
       method: 'POST',
       url: url(input.client, `/oauth2/api/login/${platform}`),
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...cookieHeaders(pending.cookies) },
       body: JSON.stringify({ code, state: state ?? pending.state }),
     });
     const ctx = context(LABEL, 'exchange');
@@ -154,14 +189,18 @@ export const itcodePreset: Preset = {
   },
 
   /**
-   * POST /oauth2/api/login/auto with the cookies: a new access cookie when the old one expired;
-   * nothing when it is still valid — then the current token set stands.
+   * POST /oauth2/api/login/auto with the refresh cookie alone: while an access cookie is sent the
+   * server does nothing (docs/providers.md §4 "auto login"); alone, both cookies come back new.
+   * An answer without them refreshed nothing: the current token set goes back unchanged, and the
+   * token manager counts that as a failed attempt rather than a new token.
    */
   async refreshToken(deps, input, current) {
+    const refresh = cookieHeader(current, ['refresh']);
+    if (refresh === '') throw new TokenDeskError('needs_signin', 'itcode gave no refresh cookie with this sign-in: sign in again.');
     const res = await send(deps, input, {
       method: 'POST',
       url: url(input.client, '/oauth2/api/login/auto'),
-      headers: { cookie: cookieHeader(current, ['access', 'refresh']) },
+      headers: { cookie: refresh },
     });
     try {
       return processCookieTokenResponse(res, context(LABEL, 'refresh'), { now: deps.now(), previous: current }) ?? current;
@@ -186,17 +225,14 @@ export const itcodePreset: Preset = {
   },
 
   /** PUT /oauth2/api/login/put with the access cookie; Naver and Kakao only. */
-  reconsentUrl(deps, input, current) {
-    const platform = platformOf(input.client);
-    if (!RECONSENT_PLATFORMS.includes(platform)) {
-      return Promise.reject(new TokenDeskError('unsupported', `itcode offers re-consent only for Naver and Kakao, not for ${platform}.`));
-    }
-    return authorizeUrlFrom(deps, input, 'reconsent', { method: 'PUT', path: '/oauth2/api/login/put', cookie: cookieHeader(current, ['access']) });
+  async reconsentUrl(deps, input, current) {
+    return (await reconsentAnswer(deps, input, current, platformOf(input.client))).authorizeUrl;
   },
 };
 
 /** A pending sign-in for itcode's re-consent URL (same callback and POST as a first sign-in). */
 export async function itcodeBeginReconsent(deps: FlowDeps, input: FlowInput, current: TokenSet, redirectUri?: string): Promise<PendingSignIn> {
-  const authorizeUrl = await itcodePreset.reconsentUrl!(deps, input, current);
-  return pendingFrom(deps, input, authorizeUrl, platformOf(input.client), redirectUri);
+  const platform = platformOf(input.client);
+  const answer = await reconsentAnswer(deps, input, current, platform);
+  return pendingFrom(deps, input, answer, platform, redirectUri);
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TokenDesk } from '../../../main/core/desk';
 import { defaultSocketPath, startAgentServer, type AgentServer } from '../../../main/cli/agent-server';
+import { ITCODE_PASTE_WARNING, ITCODE_SPENT_CODE_HINT } from '../../../main/oauth/presets/itcode';
 import { DAOU_ERRORS, SANDBOX_CREDENTIALS, SANDBOX_OAUTH2_PATHS, startSandbox, type Sandbox } from '../../../main/sandbox';
 import { ensureCliBuilt, loginNoBrowser, runCli, spawnCli, collect, removeTempDataDirs, tempDataDir, TOKEN_JSON_KEYS, type CliResult } from './helpers';
 
@@ -142,12 +143,66 @@ describe.each(['standalone', 'agent'] as const)('%s mode', (mode) => {
     expect(login.code, login.stderr).toBe(0);
     expect(login.callbackUrl).toMatch(/^https:\/\/project\.itcode\.dev\/oauth2\/callback\?platform=naver&/);
     expect(login.stdout).toMatch(/^social: signed in, valid until /);
+    expect(login.stderr).toContain(`${ITCODE_PASTE_WARNING}\n`);
+    // The session cookie of the login-URL call went back with the POST (docs/providers.md §4).
+    const urlCall = sandbox.requests.filter((r) => r.key === 'itcode.loginUrl').at(-1)!;
+    const post = sandbox.requests.filter((r) => r.key === 'itcode.login').at(-1)!;
+    expect(urlCall.headers.cookie).toBeUndefined();
+    expect(post.headers.cookie).toMatch(/^JSESSIONID=[\w-]+$/);
 
     expect(JSON.parse(await ok(['userinfo', 'social', '--json']))).toMatchObject({ email: creds.itcode.user.email, name: creds.itcode.user.name, platform: 'naver' });
     expect(await ok(['userinfo', 'social'])).toContain(`email: ${creds.itcode.user.email}\n`);
     expect(await ok(['logout', 'social'])).toBe('social: signed out.\n');
     const after = await cli(['token', 'social']);
     expect(after.code).toBe(2);
+  });
+
+  it('itcode: after the access JWT expired, `token` prints a new JWT after one /login/auto call carrying only the refresh cookie', async () => {
+    await ok(['clients', 'add', 'social', '--provider', 'itcode', '--platform', 'kakao', '--base-url', sandbox.url]);
+    sandbox.lifetimes.itcodeAccess = 2;
+    let first: { access_token: string; refresh_token: string };
+    try {
+      const login = await loginNoBrowser('social', {
+        dataDir,
+        standalone: mode === 'standalone',
+        sandboxUrl: sandbox.url,
+        account: { username: creds.oauth2.username, password: creds.oauth2.password },
+        json: true,
+      });
+      expect(login.code, login.stderr).toBe(0);
+      first = JSON.parse(login.stdout);
+    } finally {
+      sandbox.lifetimes.itcodeAccess = 180;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    sandbox.resetCounters();
+    const printed = (await ok(['token', 'social'])).trim();
+    expect(printed).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(printed).not.toBe(first.access_token);
+    expect(sandbox.counters['itcode.auto']).toBe(1);
+    expect(sandbox.requests.find((r) => r.key === 'itcode.auto')!.headers.cookie).toBe(`refresh=${first.refresh_token}`);
+    expect(await ok(['token', 'social'])).toBe(`${printed}\n`);
+    expect(sandbox.counters['itcode.auto']).toBe(1);
+  }, 60_000);
+
+  it('itcode: a pasted address whose code was already used fails with the reason in plain words', async () => {
+    await ok(['clients', 'add', 'social', '--provider', 'itcode', '--platform', 'naver', '--base-url', sandbox.url]);
+    const child = spawnCli(['login', 'social', '--no-browser'], { dataDir, standalone: mode === 'standalone' });
+    let stderr = '';
+    const state = await new Promise<string>((resolve) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const line = stderr.split('\n').find((candidate) => /^https?:\/\/\S+$/.test(candidate));
+        if (line) resolve(new URL(line).searchParams.get('state')!);
+      });
+    });
+    // What the loaded callback page leaves behind: the right state with a code itcode no longer takes.
+    const result = await collect(child, `${creds.itcode.callbackBase}?platform=naver&code=spent-by-the-page&state=${state}\n`, 30_000);
+    expect(result.code).toBe(3);
+    const lines = (stderr + result.stderr).trimEnd().split('\n');
+    expect(lines).toContain(ITCODE_PASTE_WARNING);
+    expect(lines.at(-2)).toBe(ITCODE_SPENT_CODE_HINT);
+    expect(lines.at(-1)).toMatch(/^tokendesk: itcode .*invalid code/);
   });
 
   it('oauth2: client credentials, authorization code with PKCE, and the password grant', async () => {

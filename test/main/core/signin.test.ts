@@ -60,6 +60,20 @@ describe('SignInCoordinator', () => {
     expect((await coordinator.signIn(HEJHOME, 'window')).state).toBe('valid');
   });
 
+  it('itcode signs in through the OAuth window even when the browser is asked for: its callback page would spend the code', async () => {
+    const windows: string[] = [];
+    const d = drivers({
+      window: (pending) => {
+        windows.push(pending.authorizeUrl);
+        return playUser(pending.authorizeUrl, { decision: 'allow' });
+      },
+    });
+    const coordinator = new SignInCoordinator(desk, d);
+    expect((await coordinator.signIn('Sandbox — itcode (naver)', 'browser')).state).toBe('valid');
+    expect(windows).toHaveLength(1);
+    expect(d.opened).toEqual([]);
+  });
+
   it('catches a loopback redirect without a port on an ephemeral one (RFC 8252 §7.3)', async () => {
     const d = drivers();
     const coordinator = new SignInCoordinator(desk, d);

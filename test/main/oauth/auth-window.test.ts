@@ -156,6 +156,29 @@ describe('OAuth window', () => {
     await expect(promise).rejects.toMatchObject({ code: 'network', message: expect.stringContaining('auth.test') });
   });
 
+  it("names Google's disallowed_useragent page as the cause instead of showing it", async () => {
+    const { win, promise } = start();
+    // Google's page for an embedded browser: the reason sits base64-encoded in authError.
+    const authError = Buffer.from('\n\x14disallowed_useragent\x12\x1aUse secure browsers policy').toString('base64url');
+    const event = navEvent(`https://accounts.google.com/signin/oauth/error?authError=${authError}&client_id=x`);
+    win.webContents.emit('will-redirect', event);
+    expect(event.preventDefault).toHaveBeenCalled();
+    await expect(promise).rejects.toMatchObject({
+      code: 'unsupported',
+      message: expect.stringMatching(/^Google refused to sign in inside the TokenDesk window \(Error 403: disallowed_useragent\)/),
+    });
+    expect(win.destroyed).toBe(true);
+  });
+
+  it('lets other Google pages load', async () => {
+    const { win, promise } = start();
+    const login = navEvent('https://accounts.google.com/o/oauth2/v2/auth?client_id=x');
+    win.webContents.emit('will-navigate', login);
+    expect(login.preventDefault).not.toHaveBeenCalled();
+    win.close();
+    await expect(promise).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
   it('rejects a redirect with another state', async () => {
     const { win, promise } = start();
     const event = navEvent(`${REDIRECT}?code=abc&state=FORGED`);

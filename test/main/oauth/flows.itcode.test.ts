@@ -1,4 +1,4 @@
-/** itcode.dev over real HTTP against the sandbox (PROVIDERS.md §4): cookie JWTs. */
+/** itcode.dev over real HTTP against the sandbox (docs/providers.md §4): cookie JWTs. */
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ItcodePlatform, TokenSet } from '../../../main/core/types';
@@ -57,7 +57,28 @@ describe('itcode', () => {
     const login = d.exchanges.at(-1)!;
     expect(login.url).toBe(`${sandbox.url}/oauth2/api/login/naver`);
     expect(JSON.parse(login.requestBody!)).toEqual({ code: expect.any(String), state: expect.any(String) });
+    // The session cookie went back with the POST, and stays out of the token's cookies.
+    expect(login.requestHeaders.cookie).toMatch(/^JSESSIONID=[\w-]+$/);
   });
+
+  for (const platform of ['naver', 'kakao', 'google', 'github'] as const) {
+    it(`${platform}: the login POST carries the JSESSIONID of its own login-URL call, and fails without it`, async () => {
+      const d = deps();
+      const pending = await beginSignIn(d, input(platform));
+      const session = pending.cookies?.JSESSIONID;
+      expect(session).toBeTruthy();
+      const callback = await playUser(pending.authorizeUrl, { decision: 'allow' });
+      await expect(completeSignIn(d, input(platform), { ...pending, cookies: {} }, callback)).rejects.toMatchObject({
+        code: 'provider_rejected',
+        status: 400,
+        providerMessage: 'no sign-in session (JSESSIONID): request the login URL first',
+      });
+      const again = await beginSignIn(d, input(platform));
+      const token = await completeSignIn(d, input(platform), again, await playUser(again.authorizeUrl, { decision: 'allow' }));
+      expect(d.exchanges.at(-1)!.requestHeaders.cookie).toBe(`JSESSIONID=${again.cookies!.JSESSIONID}`);
+      expect(Object.keys(token.cookies!).sort()).toEqual(['access', 'refresh']);
+    });
+  }
 
   it('fetches the user info with the access cookie', async () => {
     const token = await signIn();
@@ -69,21 +90,33 @@ describe('itcode', () => {
     });
   });
 
-  it('auto login keeps the current token while the access cookie is valid', async () => {
-    const token = await signIn();
-    const d = deps();
-    expect(await refreshToken(d, input(), token)).toBe(token);
-    expect(d.exchanges.at(-1)!.requestHeaders.cookie).toBe(`access=${token.accessToken}; refresh=${token.refreshToken}`);
-  });
-
-  it('auto login brings a new access token once the old one expired', async () => {
+  it('refresh sends the refresh cookie alone and saves both new cookies, expiry from each JWT', async () => {
     const token = await signIn();
     clock += (sandbox.lifetimes.itcodeAccess + 5) * 1000;
-    const next = await refreshToken(deps(), input(), token);
+    const d = deps();
+    const next = await refreshToken(d, input(), token);
+    expect(d.exchanges).toHaveLength(1);
+    expect(d.exchanges[0]!.requestHeaders.cookie).toBe(`refresh=${token.refreshToken}`);
     expect(next.accessToken).not.toBe(token.accessToken);
-    expect(next.refreshToken).toBe(token.refreshToken);
+    expect(next.refreshToken).not.toBe(token.refreshToken);
+    expect(next.cookies).toEqual({ access: next.accessToken, refresh: next.refreshToken });
     expect(next.expiresAt).toBe((decodeJwt(next.accessToken).exp as number) * 1000);
+    expect(next.refreshExpiresAt).toBe((decodeJwt(next.refreshToken!).exp as number) * 1000);
     expect(next.expiresAt!).toBeGreaterThan(clock);
+    // The rotated refresh cookie is the one that works now.
+    clock += (sandbox.lifetimes.itcodeAccess + 5) * 1000;
+    await expect(refreshToken(deps(), input(), token)).rejects.toMatchObject({ code: 'invalid_grant' });
+    expect((await refreshToken(deps(), input(), next)).accessToken).not.toBe(next.accessToken);
+  });
+
+  it('an auto-login answer without Set-Cookie refreshes nothing: the current token set comes back as it was', async () => {
+    const token = await signIn();
+    sandbox.config.refreshNothingToDo = true;
+    try {
+      expect(await refreshToken(deps(), input(), token)).toBe(token);
+    } finally {
+      sandbox.config.refreshNothingToDo = false;
+    }
   });
 
   it('asks for a new sign-in when the refresh cookie expired', async () => {
@@ -145,10 +178,11 @@ describe('itcode', () => {
     const callback = await playUser(pending.authorizeUrl, { decision: 'allow' });
     await expect(completeSignIn(d, input(), { ...pending, state: 'other' }, callback)).rejects.toMatchObject({ code: 'state_mismatch' });
     await completeSignIn(d, input(), pending, callback);
+    // The first POST ended the server session: the same sign-in cannot be completed twice.
     await expect(completeSignIn(d, input(), pending, callback)).rejects.toMatchObject({
       code: 'provider_rejected',
       status: 400,
-      providerMessage: 'invalid state',
+      providerMessage: 'no sign-in session (JSESSIONID): request the login URL first',
     });
   });
 

@@ -49,19 +49,33 @@ describe('sandbox: itcode.dev', () => {
     return new URL(res.headers.get('location')!);
   }
 
-  async function loginUrl(platform: ItcodePlatform): Promise<string> {
-    const envelope = (await (await api(`/login/${platform}`)).json()) as Envelope;
+  /** The login URL API: the authorize URL, and the JSESSIONID cookie of the servlet session holding its state. */
+  async function loginSession(platform: ItcodePlatform): Promise<{ url: string; session: string }> {
+    const res = await api(`/login/${platform}`);
+    const envelope = (await res.json()) as Envelope;
     expect(envelope.flag).toBe(true);
-    return envelope.body as string;
+    const session = cookiesOf(res).JSESSIONID;
+    expect(session).toBeTruthy();
+    return { url: envelope.body as string, session: session! };
+  }
+
+  async function loginUrl(platform: ItcodePlatform): Promise<string> {
+    return (await loginSession(platform)).url;
+  }
+
+  /** POST /login/{platform} with the callback's code and state, and the given cookie header (or none). */
+  function loginPost(platform: ItcodePlatform, callback: URL, cookie: string | null): Promise<Response> {
+    return api(`/login/${platform}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify({ code: callback.searchParams.get('code'), state: callback.searchParams.get('state') }),
+    });
   }
 
   async function signIn(platform: ItcodePlatform = 'naver'): Promise<Record<string, string>> {
-    const callback = await consent(await loginUrl(platform), 'allow');
-    const res = await api(`/login/${platform}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: callback.searchParams.get('code'), state: callback.searchParams.get('state') }),
-    });
+    const { url, session } = await loginSession(platform);
+    const callback = await consent(url, 'allow');
+    const res = await loginPost(platform, callback, `JSESSIONID=${session}`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ flag: true, title: 'success', message: 'authorized success', body: null });
     return cookiesOf(res);
@@ -106,12 +120,8 @@ describe('sandbox: itcode.dev', () => {
   });
 
   it('login sets access and refresh JWT cookies (Path=/; HttpOnly)', async () => {
-    const callback = await consent(await loginUrl('naver'), 'allow');
-    const res = await api('/login/naver', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: callback.searchParams.get('code'), state: callback.searchParams.get('state') }),
-    });
+    const { url, session } = await loginSession('naver');
+    const res = await loginPost('naver', await consent(url, 'allow'), `JSESSIONID=${session}`);
     const lines = res.headers.getSetCookie();
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^access=eyJ[^;]+; Path=\/; HttpOnly$/);
@@ -122,10 +132,11 @@ describe('sandbox: itcode.dev', () => {
 
   it('login rejects a state that does not match the code', async () => {
     const first = await consent(await loginUrl('naver'), 'allow');
-    const second = await consent(await loginUrl('naver'), 'allow');
+    const secondLogin = await loginSession('naver');
+    const second = await consent(secondLogin.url, 'allow');
     const res = await api('/login/naver', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', cookie: `JSESSIONID=${secondLogin.session}` },
       body: JSON.stringify({ code: first.searchParams.get('code'), state: second.searchParams.get('state') }),
     });
     expect(res.status).toBe(400);
@@ -134,12 +145,44 @@ describe('sandbox: itcode.dev', () => {
   });
 
   it('login rejects a reused code', async () => {
-    const callback = await consent(await loginUrl('naver'), 'allow');
-    const body = JSON.stringify({ code: callback.searchParams.get('code'), state: callback.searchParams.get('state') });
-    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body };
-    expect((await api('/login/naver', init)).status).toBe(200);
-    const again = (await (await api('/login/naver', init)).json()) as Envelope;
+    const { url, session } = await loginSession('naver');
+    const callback = await consent(url, 'allow');
+    expect((await loginPost('naver', callback, `JSESSIONID=${session}`)).status).toBe(200);
+    const again = (await (await loginPost('naver', callback, `JSESSIONID=${session}`)).json()) as Envelope;
     expect(again.flag).toBe(false);
+  });
+
+  for (const platform of ['naver', 'kakao', 'google', 'github'] as const) {
+    it(`${platform}: login fails without the JSESSIONID of the login-URL call and passes with it; the session ends with the POST`, async () => {
+      const { url, session } = await loginSession(platform);
+      const callback = await consent(url, 'allow');
+      const without = await loginPost(platform, callback, null);
+      expect(without.status).toBe(400);
+      expect(await without.json()).toEqual({ flag: false, title: 'fail', message: 'no sign-in session (JSESSIONID): request the login URL first', body: null });
+      const other = await loginSession(platform);
+      const foreign = await loginPost(platform, callback, `JSESSIONID=${other.session}`);
+      expect(foreign.status).toBe(400);
+      expect(((await foreign.json()) as Envelope).message).toBe('state does not match the session');
+
+      const { url: url2, session: session2 } = await loginSession(platform);
+      const callback2 = await consent(url2, 'allow');
+      const res = await loginPost(platform, callback2, `JSESSIONID=${session2}`);
+      expect(res.status).toBe(200);
+      expect(Object.keys(cookiesOf(res)).sort()).toEqual(['access', 'refresh']);
+      expect((await loginPost(platform, callback2, `JSESSIONID=${session2}`)).status).toBe(400);
+    });
+  }
+
+  it('re-consent keeps its state in a new session: its login POST needs that JSESSIONID', async () => {
+    const cookies = await signIn('kakao');
+    const put = await api('/login/put', { method: 'PUT', headers: { cookie: `access=${cookies.access}` } });
+    const session = cookiesOf(put).JSESSIONID;
+    expect(session).toBeTruthy();
+    const callback = await consent(((await put.json()) as Envelope).body as string, 'allow');
+    expect((await loginPost('kakao', callback, `access=${cookies.access}`)).status).toBe(400);
+    const put2 = await api('/login/put', { method: 'PUT', headers: { cookie: `access=${cookies.access}` } });
+    const callback2 = await consent(((await put2.json()) as Envelope).body as string, 'allow');
+    expect((await loginPost('kakao', callback2, `JSESSIONID=${cookiesOf(put2).JSESSIONID}`)).status).toBe(200);
   });
 
   it('userinfo answers { email, name, profile, platform } for the access cookie', async () => {
@@ -156,30 +199,48 @@ describe('sandbox: itcode.dev', () => {
     expect((await api('/userinfo')).status).toBe(401);
   });
 
-  it('auto login changes nothing while the access cookie is valid', async () => {
+  it('auto login does nothing while an access cookie is sent, even an expired one, whatever the refresh cookie', async () => {
     const cookies = await signIn();
-    const res = await api('/login/auto', { method: 'POST', headers: { cookie: cookieHeader(cookies) } });
-    expect(((await res.json()) as Envelope).flag).toBe(true);
-    expect(res.headers.getSetCookie()).toEqual([]);
+    for (const cookie of [cookieHeader(cookies), `access=${cookies.access}`]) {
+      const res = await api('/login/auto', { method: 'POST', headers: { cookie } });
+      expect(await res.json()).toEqual({ flag: true, title: 'success', message: 'auto authorized success', body: null });
+      expect(res.headers.getSetCookie()).toEqual([]);
+    }
+    clock.advance(sb.lifetimes.itcodeAccess * 1000);
+    const expired = await api('/login/auto', { method: 'POST', headers: { cookie: cookieHeader(cookies) } });
+    expect(expired.headers.getSetCookie()).toEqual([]);
   });
 
-  it('auto login issues a new access cookie once the access token expired', async () => {
+  it('auto login with the refresh cookie alone renews both cookies; the old refresh cookie is dead', async () => {
     const cookies = await signIn();
     clock.advance(sb.lifetimes.itcodeAccess * 1000);
     expect((await api('/userinfo', { headers: { cookie: `access=${cookies.access}` } })).status).toBe(401);
 
-    const res = await api('/login/auto', { method: 'POST', headers: { cookie: cookieHeader(cookies) } });
+    const res = await api('/login/auto', { method: 'POST', headers: { cookie: `refresh=${cookies.refresh}` } });
     expect(((await res.json()) as Envelope).flag).toBe(true);
     const fresh = cookiesOf(res);
-    expect(fresh.access).toBeTruthy();
+    expect(Object.keys(fresh).sort()).toEqual(['access', 'refresh']);
     expect(fresh.access).not.toBe(cookies.access);
+    expect(fresh.refresh).not.toBe(cookies.refresh);
     expect((await api('/userinfo', { headers: { cookie: `access=${fresh.access}` } })).status).toBe(200);
+    const stale = await api('/login/auto', { method: 'POST', headers: { cookie: `refresh=${cookies.refresh}` } });
+    expect(stale.status).toBe(401);
+    const next = await api('/login/auto', { method: 'POST', headers: { cookie: `refresh=${fresh.refresh}` } });
+    expect(Object.keys(cookiesOf(next)).sort()).toEqual(['access', 'refresh']);
   });
 
-  it('auto login without a refresh cookie is flag:false', async () => {
-    const cookies = await signIn();
-    const res = await api('/login/auto', { method: 'POST', headers: { cookie: `access=${cookies.access}` } });
+  it('auto login without any cookie is flag:false', async () => {
+    const res = await api('/login/auto', { method: 'POST' });
+    expect(res.status).toBe(401);
     expect(((await res.json()) as Envelope).flag).toBe(false);
+  });
+
+  it('"nothing to do" mode: auto login with the refresh cookie alone answers success without Set-Cookie', async () => {
+    const cookies = await signIn();
+    sb.config.refreshNothingToDo = true;
+    const res = await api('/login/auto', { method: 'POST', headers: { cookie: `refresh=${cookies.refresh}` } });
+    expect(await res.json()).toEqual({ flag: true, title: 'success', message: 'auto authorized success', body: null });
+    expect(res.headers.getSetCookie()).toEqual([]);
   });
 
   it('re-consent URL uses auth_type=reprompt for naver', async () => {
