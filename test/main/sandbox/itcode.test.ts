@@ -154,7 +154,7 @@ describe('sandbox: itcode.dev', () => {
 
   for (const platform of ['naver', 'kakao', 'google', 'github'] as const) {
     it(`${platform}: login fails without the JSESSIONID of the login-URL call and passes with it; the session ends with the POST`, async () => {
-      const { url, session } = await loginSession(platform);
+      const { url } = await loginSession(platform);
       const callback = await consent(url, 'allow');
       const without = await loginPost(platform, callback, null);
       expect(without.status).toBe(400);
