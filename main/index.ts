@@ -10,10 +10,10 @@ import { SIGN_IN_TIMEOUT_MS, SignInCoordinator } from './core/signin';
 import type { EventName, Events } from './ipc/contract';
 import { registerIpc } from './ipc/handle';
 import { createHandlers } from './ipc/handlers';
-import { startAgentServer, defaultSocketPath } from './cli/agent-server';
-import { resolveDataDir } from './cli/app-launcher';
+import { startAgentServer, defaultSocketPath } from './agent/server';
+import { resolveDataDir } from './model/paths';
 import { startLoopbackListener } from './oauth/signin';
-import { openAuthWindow, clearAuthPartition } from './shell/auth-window';
+import { clearPartition, openAuthWindow } from './shell/auth-window';
 import { copyToClipboard, electronKeychain, openExternal, showNotification } from './shell/services';
 import { createTray } from './shell/tray';
 import { applySecurityBaseline, createMainWindow, rendererUrl } from './shell/window';
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     else send('notices:changed', desk.notices());
     tray.update(desk.listClients());
   });
-  desk.onSignOut((clientId) => void clearAuthPartition(clientId));
+  desk.onSignOut((clientId) => void clearPartition(clientId));
 
   const agent = await startAgentServer(desk, { socketPath: defaultSocketPath(dataDir) });
 

@@ -1,5 +1,5 @@
 /**
- * Where the data lives, and starting the desktop app in the background (tray, no window) when the
+ * Starting the desktop app in the background (tray, no window) when the
  * command line finds no agent. Deciding that no app can be started must be quick: a few stat calls,
  * never a spawn on a machine without Electron, and never anything that makes the `electron`
  * package download its binary (requiring node_modules/electron/index.js does exactly that when
@@ -7,24 +7,9 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connectAgent, type AgentConnection } from './agent-client';
-
-/**
- * The data directory: --data-dir, else TOKENDESK_HOME, else where Electron puts the app's
- * userData (app.getPath('userData') for the package name "tokendesk"), so the command line and
- * the app find the same store without configuration.
- */
-export function resolveDataDir(flag: string | null, env: NodeJS.ProcessEnv = process.env): string {
-  if (flag) return path.resolve(flag);
-  if (env['TOKENDESK_HOME']) return path.resolve(env['TOKENDESK_HOME']);
-  const home = os.homedir();
-  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'tokendesk');
-  if (process.platform === 'win32') return path.join(env['APPDATA'] ?? path.join(home, 'AppData', 'Roaming'), 'tokendesk');
-  return path.join(env['XDG_CONFIG_HOME'] || path.join(home, '.config'), 'tokendesk');
-}
+import { connectAgent, type AgentConnection } from '../agent/client';
 
 /** The repository (or installed package) root: out/cli/index.mjs → ../.. */
 export function appRoot(): string {

@@ -2,12 +2,12 @@
  * Every command of the contract, written once against CliDesk: the same code runs on the app's
  * agent (agent mode) and on a TokenDesk this process opens itself (standalone mode).
  */
-import type { ClientInput } from '../ipc/contract';
-import type { GenericSettings, ClientView } from '../core/types';
-import { DEFAULT_GENERIC } from '../core/clients';
+import type { ClientInput } from '../model/schemas';
+import type { GenericSettings, ClientView } from '../model/types';
+import { DEFAULT_GENERIC } from '../model/defaults';
 import { ITCODE_PASTE_WARNING, ITCODE_SPENT_CODE_HINT } from '../oauth/presets/itcode';
 import { isLoopbackRedirect } from '../oauth/redirect';
-import type { CliDesk } from './agent-client';
+import type { CliDesk } from '../agent/client';
 import type { ParsedArgs } from './args';
 import { startLoopbackListener } from '../oauth/signin';
 import { openBrowser, readLine, readLines, readSecret } from './browser';

@@ -3,7 +3,7 @@
  * the line: it says what happened, what the provider said (as written, Korean included), and what
  * to do next.
  */
-import type { ErrorCode } from '../core/types';
+import type { ErrorCode } from '../model/types';
 import { UsageError } from './args';
 
 export const EXIT = {

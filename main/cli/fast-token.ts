@@ -10,7 +10,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_REFRESH_POLICY, type ClientConfig, type TokenSet } from '../core/types';
+import { DEFAULT_REFRESH_POLICY } from '../model/defaults';
+import type { ClientConfig, TokenSet } from '../model/types';
 import { refreshDueAt } from '../tokens/scheduler';
 import { KEY_FILE_NAME, openKeyring } from '../tokens/secrets';
 

@@ -6,9 +6,10 @@
  * and the full core are separate chunks, loaded by dynamic import when needed.
  */
 import { version } from '../../package.json';
-import { agentDesk, connectAgent, type CliDesk } from './agent-client';
-import { defaultSocketPath } from './agent-protocol';
-import { findAppLaunch, resolveDataDir, startAppInBackground } from './app-launcher';
+import { agentDesk, connectAgent, type CliDesk } from '../agent/client';
+import { defaultSocketPath } from '../agent/protocol';
+import { resolveDataDir } from '../model/paths';
+import { findAppLaunch, startAppInBackground } from './app-launcher';
 import { parseArgs, USAGE } from './args';
 import type { CliIo } from './commands';
 import { EXIT, errorLine, exitCodeOf } from './exit';

@@ -4,8 +4,8 @@
  * token never pays for it.
  */
 import { TokenDesk } from '../core/desk';
-import { AGENT_METHODS } from './agent-protocol';
-import type { CliDesk } from './agent-client';
+import { AGENT_METHODS } from '../agent/protocol';
+import type { CliDesk } from '../agent/client';
 
 export async function openLocalDesk(dataDir: string, version: string): Promise<CliDesk> {
   // No keychain under plain Node: a directory whose key the app's keychain holds fails here with

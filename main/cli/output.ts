@@ -2,7 +2,7 @@
  * What the command line prints: the contract's token JSON, the client and status JSON, and the
  * human tables. Dates are ISO 8601 (UTC) in JSON; tables add the remaining time.
  */
-import type { ClientView, Exchange, TokenSet } from '../core/types';
+import type { ClientView, Exchange, TokenSet } from '../model/types';
 import { formatRemaining } from '../core/views';
 
 /** The contract's token JSON (snake_case, as RFC 6749 §5.1 names these fields). */

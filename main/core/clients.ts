@@ -1,22 +1,9 @@
 /** Client definitions: from the editor's input to a stored ClientConfig, and JSON import/export. */
 import { z } from 'zod';
-import { clientInputSchema, type ClientInput, type ProviderInfo } from '../ipc/contract';
-import { TokenDeskError } from './errors';
-import { DEFAULT_REFRESH_POLICY, type ClientConfig, type ClientSecrets, type GenericSettings } from './types';
-
-export const DEFAULT_GENERIC: GenericSettings = {
-  grant: 'authorization_code',
-  authorizationUrl: null,
-  tokenUrl: '',
-  refreshUrl: null,
-  revocationUrl: null,
-  clientAuth: 'basic',
-  paramsIn: 'body',
-  pkce: true,
-  extraParams: {},
-  responseFields: {},
-  username: null,
-};
+import { DEFAULT_GENERIC, DEFAULT_REFRESH_POLICY } from '../model/defaults';
+import { clientInputSchema, type ClientInput } from '../model/schemas';
+import { TokenDeskError } from '../model/errors';
+import type { ClientConfig, ClientSecrets, ProviderInfo } from '../model/types';
 
 const blank = (value: string | null | undefined): boolean => value == null || value.trim() === '';
 

@@ -1,7 +1,6 @@
 /** The text a "Copy as …" action puts on the clipboard. */
-import { TokenDeskError } from './errors';
-import type { ClientConfig, TokenSet } from './types';
-import type { CopyFormat } from '../ipc/contract';
+import { TokenDeskError } from '../model/errors';
+import type { ClientConfig, CopyFormat, TokenSet } from '../model/types';
 
 /** Shell-quote for POSIX shells: 'it'\''s'. */
 const quote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;

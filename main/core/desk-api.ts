@@ -3,8 +3,8 @@
  * handlers of the desktop app, the command line in standalone mode, and the agent socket.
  * Every method throws TokenDeskError on failure.
  */
-import type { AppInfo, ClientInput, CopyFormat, Notice, ProviderInfo, Settings, TokenDetail } from '../ipc/contract';
-import type { ClientView, Exchange, TokenSet } from './types';
+import type { ClientInput, Settings } from '../model/schemas';
+import type { AppInfo, ClientView, CopyFormat, Exchange, Notice, ProviderInfo, TokenDetail, TokenSet } from '../model/types';
 
 export interface PendingSignInView {
   clientId: string;
@@ -40,7 +40,6 @@ export interface DeskApi {
   revoke(ref: string): Promise<ClientView>;
   signOut(ref: string): Promise<ClientView>;
   userInfo(ref: string): Promise<unknown>;
-  reconsentUrl(ref: string): Promise<string>;
   reveal(ref: string, which: 'access' | 'refresh'): Promise<string>;
   tokenDetail(ref: string, reveal: boolean): Promise<TokenDetail | null>;
   /** Text for the clipboard in the given format (the shell writes it and clears it later). */

@@ -6,8 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import type { AppInfo, ClientInput, CopyFormat, Notice, ProviderInfo, Settings, TokenDetail } from '../ipc/contract';
-import { settingsSchema } from '../ipc/contract';
+import { settingsSchema, type ClientInput, type Settings } from '../model/schemas';
 import { createHttpClient, type HttpClient } from '../oauth/http';
 import { maskExchange, maskKnownSecrets, maskSecretFields } from '../oauth/mask';
 import {
@@ -33,8 +32,9 @@ import { TokenStore, type StoreBackendFactory } from '../tokens/store';
 import { buildClient, exportClients, parseClientExport, secretRequired, uniqueName } from './clients';
 import { copyText } from './copy';
 import type { DeskApi, PendingSignInView } from './desk-api';
-import { TokenDeskError } from './errors';
-import type { ClientConfig, ClientSecrets, ClientView, Exchange, TokenSet } from './types';
+import { TokenDeskError } from '../model/errors';
+import { format, msg } from '../model/messages';
+import type { AppInfo, ClientConfig, ClientSecrets, ClientView, CopyFormat, Exchange, Notice, ProviderInfo, TokenDetail, TokenSet } from '../model/types';
 import { clientView, isJwt, nextStateChange } from './views';
 
 export interface DeskOptions {
@@ -114,11 +114,8 @@ export class TokenDesk implements DeskApi {
     if (this.#keyring.warning) warnings.push({ code: 'key_file', message: this.#keyring.warning });
     const recovered = this.#store.recovered;
     if (recovered) {
-      warnings.push({
-        code: 'store_recovered',
-        message: `Your data file could not be read (${recovered.reason}). TokenDesk started with an empty one and kept the old file as a backup.`,
-        path: recovered.backupPath,
-      });
+      const text = msg('store_recovered', { reason: recovered.reason });
+      warnings.push({ code: 'store_recovered', message: format(text), text, path: recovered.backupPath });
     }
     return {
       version: this.#options.version ?? '0.0.0',
@@ -199,7 +196,7 @@ export class TokenDesk implements DeskApi {
     const { config, secrets } = await prepareClient(this.#build(input, null), { clientSecret: input.clientSecret ?? null, password: input.password ?? null }, input);
     await this.#mutate((doc) => {
       if (doc.clients.some((client) => client.name === config.name)) {
-        throw new TokenDeskError('conflict', `A client named "${config.name}" already exists: choose another name.`);
+        throw new TokenDeskError('conflict', msg('client_name_taken', { name: config.name }));
       }
       doc.clients.push(config);
       doc.secrets[config.id] = this.#sealSecrets(secrets);
@@ -224,7 +221,7 @@ export class TokenDesk implements DeskApi {
     const forgetToken = config.clientId !== existing.clientId || config.baseUrl !== existing.baseUrl || config.provider !== existing.provider;
     await this.#mutate((doc) => {
       if (doc.clients.some((client) => client.name === config.name && client.id !== existing.id)) {
-        throw new TokenDeskError('conflict', `A client named "${config.name}" already exists: choose another name.`);
+        throw new TokenDeskError('conflict', msg('client_name_taken', { name: config.name }));
       }
       doc.clients = doc.clients.map((client) => (client.id === existing.id ? config : client));
       doc.secrets[existing.id] = this.#sealSecrets(next);
@@ -378,10 +375,6 @@ export class TokenDesk implements DeskApi {
     return fetchUserInfo(this.#deps(), this.#input(client), await this.validToken(client.id));
   }
 
-  async reconsentUrl(ref: string): Promise<string> {
-    return (await this.beginSignIn(ref, { reconsent: true })).authorizeUrl;
-  }
-
   // ---- lifecycle -------------------------------------------------------------------------------
 
   onChange(listener: (event: 'clients' | 'notices') => void): () => void {
@@ -440,7 +433,7 @@ export class TokenDesk implements DeskApi {
   #client(ref: string): ClientConfig {
     const clients = this.#store.document.clients;
     const client = clients.find((candidate) => candidate.id === ref) ?? clients.find((candidate) => candidate.name === ref);
-    if (!client) throw new TokenDeskError('not_found', `No client named "${ref}". See the list of clients (tokendesk clients list).`);
+    if (!client) throw new TokenDeskError('not_found', msg('client_not_found', { ref }));
     return client;
   }
 

@@ -6,8 +6,8 @@
 import { isLoopbackRedirect } from '../oauth/redirect';
 import type { LoopbackListener } from '../oauth/signin';
 import type { DeskApi, PendingSignInView } from './desk-api';
-import { TokenDeskError } from './errors';
-import type { ClientView } from './types';
+import { TokenDeskError } from '../model/errors';
+import type { ClientView } from '../model/types';
 
 export interface SignInDrivers {
   /** Run the authorize URL in an OAuth window; resolve with the redirect address it was sent to. */

@@ -2,7 +2,7 @@
 import { decodeJwt } from 'jose';
 import { maskSecret } from '../oauth/mask';
 import { refreshDueAt } from '../tokens/scheduler';
-import type { Capabilities, ClientConfig, ClientState, ClientView, ErrorInfo, TokenSet, TokenView } from './types';
+import type { Capabilities, ClientConfig, ClientState, ClientView, ErrorInfo, TokenSet, TokenView } from '../model/types';
 
 export function isJwt(value: string): boolean {
   if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(value)) return false;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { DeskApi } from '../core/desk-api';
-import { TokenDeskError, toErrorInfo } from '../core/errors';
+import { TokenDeskError, toErrorInfo } from '../model/errors';
 import type { SignInCoordinator } from '../core/signin';
 import { channels, type Channel, type ChannelOutput, type IpcResult } from './contract';
 

@@ -3,8 +3,8 @@
  * its operation, or fails with 'unsupported' when the provider has no such thing. Deps first, then
  * plain data; every failure is a TokenDeskError (network, provider, response, input).
  */
-import { TokenDeskError } from '../core/errors';
-import type { TokenSet } from '../core/types';
+import { TokenDeskError } from '../model/errors';
+import type { TokenSet } from '../model/types';
 import { PRESETS, type PresetOperations } from './presets';
 import { itcodeBeginReconsent } from './presets/itcode';
 import { podshopBasicHeader } from './presets/podshop';

@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import axios, { AxiosError, type AxiosResponse } from 'axios';
-import { TokenDeskError } from '../core/errors';
-import type { Exchange } from '../core/types';
+import { TokenDeskError } from '../model/errors';
+import type { Exchange } from '../model/types';
 import { transportConfig, type Transport } from './transport';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';

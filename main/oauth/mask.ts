@@ -2,7 +2,7 @@
  * Masking of secrets in recorded exchanges and token views. Pure functions: an exchange is masked
  * before it leaves main unless the user asked to reveal it.
  */
-import type { Exchange } from '../core/types';
+import type { Exchange } from '../model/types';
 
 const BULLETS = '••••';
 /** Values shorter than this are hidden entirely; longer ones show 4 characters at each end. */

@@ -4,7 +4,7 @@
  * JWT `exp` claim, or itcode's JWTs in Set-Cookie (docs/providers.md §4). Pure: `now` is given.
  */
 import { decodeJwt } from 'jose';
-import type { ResponseFieldNames, TokenSet } from '../core/types';
+import type { ResponseFieldNames, TokenSet } from '../model/types';
 import { invalidResponse, jsonObjectBody, type ResponseContext, type ResponseLike } from './provider-errors';
 
 export interface NormalizeOptions {

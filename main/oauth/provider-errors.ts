@@ -3,8 +3,8 @@
  * said (as it wrote it, Korean included), what to do next, and the raw body when it was not what
  * we expected. Pure: never throws anything but the error it builds.
  */
-import { TokenDeskError } from '../core/errors';
-import type { ErrorCode } from '../core/types';
+import { TokenDeskError } from '../model/errors';
+import type { ErrorCode } from '../model/types';
 
 /** What TokenDesk was doing when the provider answered; drives the "what to do next" part. */
 export type OAuthAction =

@@ -4,8 +4,8 @@
  * the callback check. Presets combine these with their quirks.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { TokenDeskError } from '../core/errors';
-import type { ClientConfig, ClientSecrets, TokenSet } from '../core/types';
+import { TokenDeskError } from '../model/errors';
+import type { ClientConfig, ClientSecrets, TokenSet } from '../model/types';
 import type { HttpClient, HttpMethod, HttpResponse } from './http';
 import { processTokenResponse, type NormalizeOptions } from './normalize';
 import { endSentence, type OAuthAction, type ResponseContext } from './provider-errors';

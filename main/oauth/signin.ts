@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TokenDeskError } from '../core/errors';
+import { TokenDeskError } from '../model/errors';
 import { matchesRedirect, parseCallback } from './redirect';
 import type { PendingSignIn } from './requests';
 

@@ -10,8 +10,8 @@ import { Agent as HttpsAgent, request as httpsRequest, type AgentOptions, type R
 import { isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, rootCertificates, type ConnectionOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { TokenDeskError } from '../core/errors';
-import type { ClientConfig, ClientSecrets } from '../core/types';
+import { TokenDeskError } from '../model/errors';
+import type { ClientConfig, ClientSecrets } from '../model/types';
 
 export interface Transport {
   /** The client's proxy URL; null or absent: the environment's. */

@@ -2,7 +2,7 @@
  * The sandbox's fixed, documented accounts, lifetimes and paths. Nothing here is a real secret:
  * these values are printed in the README and prefilled in the first-run sandbox clients.
  */
-import type { PodRefreshForm } from '../core/types';
+import type { PodRefreshForm } from '../model/types';
 
 export const SANDBOX_CREDENTIALS = {
   daouoffice: {

@@ -5,7 +5,7 @@
  * /fake/{platform}/authorize: a consent page whose Allow / Deny sends the browser to the itcode
  * callback (`config.itcodeCallbackBase?platform=…`) with `code` and `state`, or `error`.
  */
-import { ITCODE_PLATFORMS, type ItcodePlatform } from '../core/types';
+import { ITCODE_PLATFORMS, type ItcodePlatform } from '../model/types';
 import { SANDBOX_API_PATHS, SANDBOX_CREDENTIALS } from './credentials';
 import { isExpired, type JwtClaims } from './jwt';
 import {

@@ -6,7 +6,7 @@
  * which ones this server accepts; a disabled form answers 404 as a server without that route would.
  * Every refresh rotates the refresh token. Authentication failures are HTTP 401.
  */
-import type { PodRefreshForm } from '../core/types';
+import type { PodRefreshForm } from '../model/types';
 import { SANDBOX_API_PATHS, SANDBOX_CREDENTIALS } from './credentials';
 import {
   bearerToken,

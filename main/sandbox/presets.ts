@@ -2,8 +2,8 @@
  * The ready-made sandbox clients of the first launch, as plain input fields: the desk turns them
  * into clients. Pure: no server needed, only its URL.
  */
-import type { GenericSettings, ItcodePlatform, PodRefreshForm, PodShopEnv, ProviderId } from '../core/types';
-import { DEFAULT_GENERIC } from '../core/clients';
+import type { GenericSettings, ItcodePlatform, PodRefreshForm, PodShopEnv, ProviderId } from '../model/types';
+import { DEFAULT_GENERIC } from '../model/defaults';
 import { SANDBOX_CREDENTIALS, SANDBOX_OAUTH2_PATHS } from './credentials';
 
 export interface SandboxClientPreset {

@@ -98,6 +98,3 @@ export function openAuthWindow(pending: SignInTarget, opts: SignInWaitOptions & 
   const { timeoutMs, signal, ...windowOptions } = opts;
   return runWindowSignIn(pending, createAuthWindowOpener(windowOptions), { timeoutMs, ...(signal ? { signal } : {}) });
 }
-
-/** The name main/index.ts uses for clearPartition. */
-export const clearAuthPartition = clearPartition;

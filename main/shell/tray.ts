@@ -1,7 +1,7 @@
 /** The tray: TokenDesk keeps refreshing with its window closed; the tray shows the soonest expiry. */
 import { join } from 'node:path';
 import { Menu, nativeImage, Tray } from 'electron';
-import type { ClientView } from '../core/types';
+import type { ClientView } from '../model/types';
 import { soonestExpiry } from '../core/views';
 
 export function createTray(actions: { onOpen(): void; onQuit(): void }): { update(clients: ClientView[]): void } {

@@ -7,7 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { TokenDeskError } from '../core/errors';
+import { TokenDeskError } from '../model/errors';
 import { ensurePrivateDir } from './files';
 
 export interface LockOptions {

@@ -5,9 +5,9 @@
  * and the refresh schedule. The OAuth exchange itself is the injected `refresher`.
  */
 import { randomUUID } from 'node:crypto';
-import { TokenDeskError, toErrorInfo } from '../core/errors';
-import type { ClientConfig, ClientSecrets, Exchange, TokenSet } from '../core/types';
-import type { Notice } from '../ipc/contract';
+import { reasonOf, TokenDeskError, toErrorInfo } from '../model/errors';
+import { format, msg, type MessageText } from '../model/messages';
+import type { ClientConfig, ClientSecrets, Exchange, Notice, TokenSet } from '../model/types';
 import { ExchangeLog } from './exchange-log';
 import { withLock, type LockOptions } from './lock';
 import { assertNewToken, CallCeiling, ceilingError, isNoNewToken, scheduledRetryDelay } from './refresh-guard';
@@ -344,7 +344,7 @@ export class TokenManager {
       const failures = this.#store.status(clientId).failures + 1;
       this.#store.update((doc) => {
         doc.status[clientId] = { needsSignIn: true, lastError: info, failures };
-        this.#addNotice(doc, clientId, 'needs_signin', `"${name}" needs you to sign in again: ${info.message}`);
+        this.#addNotice(doc, clientId, 'needs_signin', msg('notice_needs_signin', { name, reason: reasonOf(info) }));
       });
     }).catch(() => undefined);
     this.#scheduler?.cancel(clientId);
@@ -362,8 +362,10 @@ export class TokenManager {
         // A provider that answers "nothing new", or a refresh held back by the call ceiling, will
         // not mend within a few tries: the user hears of it at once.
         if (failures >= FAILING_NOTICE_AFTER || isNoNewToken(error) || info.code === 'rate_limited') {
-          const times = failures === 1 ? '' : ` ${failures} times in a row`;
-          this.#addNotice(doc, clientId, 'refresh_failing', `Refreshing "${client.name}" failed${times}: ${info.message}`);
+          const text = failures === 1
+            ? msg('notice_refresh_failed', { name: client.name, reason: reasonOf(info) })
+            : msg('notice_refresh_failing', { name: client.name, failures, reason: reasonOf(info) });
+          this.#addNotice(doc, clientId, 'refresh_failing', text);
         }
       });
     }).catch(() => undefined);
@@ -379,7 +381,7 @@ export class TokenManager {
       if (!token?.refreshExpiresAt || warnAt === null || warnAt > this.#now()) return;
       const when = new Date(token.refreshExpiresAt).toISOString();
       this.#store.update((doc) =>
-        this.#addNotice(doc, clientId, 'refresh_token_expiring', `The refresh token of "${client.name}" expires on ${when}; sign in again before then to keep refreshing.`),
+        this.#addNotice(doc, clientId, 'refresh_token_expiring', msg('notice_refresh_token_expiring', { name: client.name, when })),
       );
     });
     this.#onChange(clientId);
@@ -403,8 +405,8 @@ export class TokenManager {
   }
 
   /** Replaces the client's notice of the same kind, and tells the OS when that kind is enabled. */
-  #addNotice(doc: StoreDocument, clientId: string, kind: Notice['kind'], message: string): void {
-    const notice: Notice = { id: randomUUID(), clientId, kind, message, at: this.#now() };
+  #addNotice(doc: StoreDocument, clientId: string, kind: Notice['kind'], text: MessageText): void {
+    const notice: Notice = { id: randomUUID(), clientId, kind, message: format(text), text, at: this.#now() };
     doc.notices = [...doc.notices.filter((n) => n.clientId !== clientId || n.kind !== kind), notice];
     // After the store write that holds it (update() writes right after this change returns).
     queueMicrotask(() => this.#notify(notice));
@@ -445,8 +447,10 @@ export class TokenManager {
   #throwIfNeedsSignIn(client: ClientConfig): void {
     const status = this.#store.status(client.id);
     if (!status.needsSignIn) return;
-    const why = status.lastError ? ` (${status.lastError.message})` : '';
-    throw new TokenDeskError('needs_signin', `"${client.name}" needs you to sign in again${why}.`);
+    const text = status.lastError
+      ? msg('needs_signin_again_because', { name: client.name, reason: reasonOf(status.lastError) })
+      : msg('needs_signin_again', { name: client.name });
+    throw new TokenDeskError('needs_signin', text);
   }
 
   #readToken(client: ClientConfig): TokenSet | null {

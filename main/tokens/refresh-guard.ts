@@ -4,8 +4,8 @@
  * a failed scheduled refresh waits longer each time, and no client calls its provider more than
  * CALLS_PER_MINUTE times in any minute.
  */
-import { TokenDeskError } from '../core/errors';
-import type { TokenSet } from '../core/types';
+import { TokenDeskError } from '../model/errors';
+import type { TokenSet } from '../model/types';
 
 /** The most refreshes (provider calls) one client may make in any sliding minute. */
 export const CALLS_PER_MINUTE = 10;

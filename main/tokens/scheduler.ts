@@ -4,7 +4,7 @@
  * jobs: no setTimeout is ever longer than 2^31-1 ms, and the wall clock is compared on every step,
  * so a system sleep or a clock change is noticed within a minute even without a resume event.
  */
-import type { RefreshPolicy, TokenSet } from '../core/types';
+import type { RefreshPolicy, TokenSet } from '../model/types';
 
 /** The injected clock: real time in the app, vitest's fake timers in tests. */
 export interface SchedulerClock {

@@ -7,7 +7,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { TokenDeskError } from '../core/errors';
+import { TokenDeskError } from '../model/errors';
 import { createFileAtomic, ensurePrivateDir, writeFileAtomic } from './files';
 
 /** `v1.<iv>.<tag>.<ciphertext>`, each part base64url. */

@@ -30,9 +30,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
-import { TokenDeskError } from '../core/errors';
-import type { ClientConfig, ErrorInfo } from '../core/types';
-import { DEFAULT_SETTINGS, settingsSchema, type Notice, type Settings } from '../ipc/contract';
+import { TokenDeskError } from '../model/errors';
+import { DEFAULT_SETTINGS } from '../model/defaults';
+import { settingsSchema, type Settings } from '../model/schemas';
+import type { ClientConfig, ErrorInfo, Notice } from '../model/types';
 import { ensurePrivateDir, fsyncDir } from './files';
 import type { Sealed } from './secrets';
 

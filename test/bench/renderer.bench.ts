@@ -7,7 +7,7 @@
  *   Chromium's Performance domain (ScriptDuration) between two ticks (budget 8 ms).
  * Every row's countdown changes on every tick (tokens under an hour): the worst case.
  */
-import type { ClientView } from '../../main/core/types';
+import type { ClientView } from '../../main/model/types';
 import type { IpcResult } from '../../main/ipc/contract';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';

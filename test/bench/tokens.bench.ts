@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_REFRESH_POLICY, type ClientConfig, type Exchange, type TokenSet } from '../../main/core/types';
+import { DEFAULT_REFRESH_POLICY } from '../../main/model/defaults';
+import type { ClientConfig, Exchange, TokenSet } from '../../main/model/types';
 import { TokenManager } from '../../main/tokens/manager';
 import { RefreshScheduler, realClock, type SchedulerClock } from '../../main/tokens/scheduler';
 import { openKeyring } from '../../main/tokens/secrets';

@@ -8,7 +8,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { apiName, channels, type EventName, type Events, type IpcResult } from '../../main/ipc/contract';
+import { channels, type EventName, type Events, type IpcResult } from '../../main/ipc/contract';
+import { apiName } from './api-name';
 import { ensureRendererBuilt, ROOT } from './e2e-build';
 
 export const CHROMIUM_ARGS = [

@@ -1,7 +1,7 @@
 /** Small steps the e2e tests share: set-up through the real dispatch, and locators by client name. */
 import type { Locator, Page } from 'playwright-core';
 import type { ClientInput } from '../../main/ipc/contract';
-import type { ClientView } from '../../main/core/types';
+import type { ClientView } from '../../main/model/types';
 import type { Harness } from './e2e-harness';
 
 /** Creates a client through the same dispatch the renderer uses (set-up, not the thing under test). */

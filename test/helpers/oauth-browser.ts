@@ -3,8 +3,8 @@
  * in and POST its form, and return where the 302 sends the browser (the redirect URI with the code).
  * Also builds the ClientConfig / FlowDeps the OAuth integration tests need.
  */
-import type { ClientConfig, ClientSecrets, Exchange, ProviderId } from '../../main/core/types';
-import { DEFAULT_REFRESH_POLICY } from '../../main/core/types';
+import type { ClientConfig, ClientSecrets, Exchange, ProviderId } from '../../main/model/types';
+import { DEFAULT_REFRESH_POLICY } from '../../main/model/defaults';
 import { createHttpClient } from '../../main/oauth/http';
 import type { FlowDeps, FlowInput } from '../../main/oauth/flows';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { ClientView } from '../../main/core/types';
+import type { ClientView } from '../../main/model/types';
 import { environmentOf, listClients, matchesQuery } from '../../renderer/src/lib/clients';
 
 function client(name: string, over: Partial<ClientView['config']> = {}, rest: Partial<ClientView> = {}): ClientView {

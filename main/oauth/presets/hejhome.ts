@@ -1,7 +1,7 @@
 /**
  * Hejhome (goqual.io) — PROVIDERS.md §1, seeds/000: authorization code with Basic client auth.
  */
-import type { TokenSet } from '../../core/types';
+import type { TokenSet } from '../../model/types';
 import {
   baseUrlOf,
   basicAuthorization,

@@ -1,8 +1,7 @@
 /**
  * Every preset by provider id, and what the editor and the core ask of them.
  */
-import type { ProviderInfo } from '../../ipc/contract';
-import type { Capabilities, ClientConfig, PodShopEnv, ProviderId } from '../../core/types';
+import type { Capabilities, ClientConfig, PodShopEnv, ProviderId, ProviderInfo } from '../../model/types';
 import { daouofficePreset } from './daouoffice';
 import { hejhomePreset } from './hejhome';
 import { itcodePreset } from './itcode';

@@ -3,8 +3,8 @@
  * the envelope `{flag, title, message, body}`; the tokens are JWTs in `access` / `refresh` cookies,
  * their expiry the JWT `exp`.
  */
-import { TokenDeskError } from '../../core/errors';
-import type { ClientConfig, ItcodePlatform, TokenSet } from '../../core/types';
+import { TokenDeskError } from '../../model/errors';
+import type { ClientConfig, ItcodePlatform, TokenSet } from '../../model/types';
 import { cookieHeaders, storeCookies, type CookieJar } from '../cookie-jar';
 import { ITCODE_COOKIES, processCookieTokenResponse } from '../normalize';
 import { invalidResponse, jsonObjectBody, type OAuthAction } from '../provider-errors';

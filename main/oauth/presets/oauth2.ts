@@ -4,8 +4,8 @@
  * revocation; client auth Basic / body / none; parameters in the body or the query string;
  * extra parameters; custom response field names; a separate refresh URL.
  */
-import { TokenDeskError } from '../../core/errors';
-import type { ClientConfig, GenericSettings, TokenSet } from '../../core/types';
+import { TokenDeskError } from '../../model/errors';
+import type { ClientConfig, GenericSettings, TokenSet } from '../../model/types';
 import { errorFromResponse } from '../provider-errors';
 import { isLoopbackRedirect } from '../redirect';
 import {

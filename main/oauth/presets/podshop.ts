@@ -2,8 +2,8 @@
  * POD Shop Admin API — PROVIDERS.md §3, seeds/002: Basic credentials exchanged for a Bearer token,
  * refreshed with `refreshToken` in one of the document's two forms.
  */
-import { TokenDeskError } from '../../core/errors';
-import type { ClientConfig, PodRefreshForm, PodShopEnv, TokenSet } from '../../core/types';
+import { TokenDeskError } from '../../model/errors';
+import type { ClientConfig, PodRefreshForm, PodShopEnv, TokenSet } from '../../model/types';
 import {
   basicAuthorization,
   context,

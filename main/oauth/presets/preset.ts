@@ -3,8 +3,7 @@
  * operations its provider supports, each written from the shared building blocks with the
  * provider's quirks next to their citation. An operation a provider lacks is simply absent.
  */
-import type { ProviderField } from '../../ipc/contract';
-import type { Capabilities, ClientConfig, ProviderId, TokenSet } from '../../core/types';
+import type { Capabilities, ClientConfig, ProviderField, ProviderId, TokenSet } from '../../model/types';
 import type { BeginSignInOptions, FlowDeps, FlowInput, PendingSignIn } from '../requests';
 
 export interface PresetOperations {

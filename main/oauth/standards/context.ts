@@ -6,8 +6,8 @@
  * answer (or the failure) into the project's TokenSet / TokenDeskError.
  */
 import * as oauth from 'oauth4webapi';
-import { TokenDeskError } from '../../core/errors';
-import type { ClientAuthMethod, GenericSettings, TokenSet } from '../../core/types';
+import { TokenDeskError } from '../../model/errors';
+import type { ClientAuthMethod, GenericSettings, TokenSet } from '../../model/types';
 import { tokenSetFromBody } from '../normalize';
 import { errorFromResponse, isRecord, parseJson, type OAuthAction, type ResponseContext } from '../provider-errors';
 import { resolveUrl, type FlowDeps, type FlowInput } from '../requests';

@@ -4,8 +4,8 @@
  * into a generic client's settings. OpenID Connect Discovery 1.0 §4 first, then RFC 8414 §3.
  */
 import * as oauth from 'oauth4webapi';
-import { TokenDeskError } from '../../core/errors';
-import type { ClientAuthMethod, GenericSettings, ServerMetadata } from '../../core/types';
+import { TokenDeskError } from '../../model/errors';
+import type { ClientAuthMethod, GenericSettings, ServerMetadata } from '../../model/types';
 import { errorFromResponse } from '../provider-errors';
 import type { FlowDeps, FlowInput } from '../requests';
 import { recordedFetch, standardsOptions } from './fetch';

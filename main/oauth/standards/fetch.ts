@@ -4,7 +4,7 @@
  * client's transport settings, and comes back as the WHATWG `Response` oauth4webapi expects.
  */
 import * as oauth from 'oauth4webapi';
-import { TokenDeskError } from '../../core/errors';
+import { TokenDeskError } from '../../model/errors';
 import { isLoopbackUrl, type HttpMethod, type HttpResponse } from '../http';
 import type { FlowDeps, FlowInput } from '../requests';
 import { clientTransport } from '../transport';

@@ -5,8 +5,8 @@
  */
 import { randomUUID, createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { TokenDeskError } from '../../core/errors';
-import type { TokenSet } from '../../core/types';
+import { TokenDeskError } from '../../model/errors';
+import type { TokenSet } from '../../model/types';
 import type { FlowInput } from '../requests';
 import { dpopKeyPair } from './keys';
 

@@ -6,8 +6,8 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { CryptoKeyPair } from 'oauth4webapi';
-import { TokenDeskError } from '../../core/errors';
-import type { ClientConfig, ClientSecrets, GenericSettings } from '../../core/types';
+import { TokenDeskError } from '../../model/errors';
+import type { ClientConfig, ClientSecrets, GenericSettings } from '../../model/types';
 
 export type SigningAlg = 'ES256' | 'ES384' | 'RS256' | 'PS256' | 'EdDSA';
 

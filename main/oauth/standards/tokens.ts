@@ -4,8 +4,8 @@
  * §6 refresh, RFC 7009 revocation.
  */
 import * as oauth from 'oauth4webapi';
-import { TokenDeskError } from '../../core/errors';
-import type { TokenSet } from '../../core/types';
+import { TokenDeskError } from '../../model/errors';
+import type { TokenSet } from '../../model/types';
 import type { OAuthAction } from '../provider-errors';
 import type { FlowDeps, FlowInput } from '../requests';
 import { retryingNonce, standardsContext, standardsError, tokenEndpoint } from './context';

@@ -1,6 +1,6 @@
 /** The renderer's only door to main: window.tokendesk (types only from main/**). */
 import type { IpcResult, TokenDeskApi } from '../../../main/ipc/contract';
-import type { ErrorInfo } from '../../../main/core/types';
+import type { ErrorInfo } from '../../../main/ipc/contract';
 
 declare global {
   interface Window {

@@ -1,5 +1,5 @@
 /** Pure list logic of the dashboard: search, filter by state, sort, group. */
-import type { ClientState, ClientView, ProviderId } from '../../../main/core/types';
+import type { ClientState, ClientView, ProviderId } from '../../../main/ipc/contract';
 
 export type SortKey = 'name' | 'expiry' | 'state';
 export type GroupKey = 'none' | 'provider' | 'env';

@@ -3,7 +3,7 @@
  * network actions in flight. Filled by the first load, kept current by main's events.
  */
 import type { AppInfo, ClientInput, CopyFormat, Notice, ProviderInfo, Settings, TokenDeskApi } from '../../../main/ipc/contract';
-import type { ClientView, ErrorInfo } from '../../../main/core/types';
+import type { ClientView, ErrorInfo } from '../../../main/ipc/contract';
 import { errorInfo, unwrap } from './api';
 import type { MessageKey } from './i18n/en';
 

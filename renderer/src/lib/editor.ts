@@ -1,6 +1,6 @@
 /** The client editor's model: form ↔ ClientInput, and inline validation. Pure, unit-tested. */
 import type { ClientInput, ProviderField, ProviderInfo } from '../../../main/ipc/contract';
-import type { ClientAuthMethod, ClientConfig, ClientView, GenericGrant, ItcodePlatform, ProviderId } from '../../../main/core/types';
+import type { ClientAuthMethod, ClientConfig, ClientView, GenericGrant, ItcodePlatform, ProviderId } from '../../../main/ipc/contract';
 
 export const ITCODE_PLATFORM_LIST = ['naver', 'kakao', 'google', 'github'] as const satisfies readonly ItcodePlatform[];
 

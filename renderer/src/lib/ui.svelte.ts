@@ -1,5 +1,5 @@
 /** Where the user is and what they look at: view, open client, dialogs, list options. */
-import type { ClientState } from '../../../main/core/types';
+import type { ClientState } from '../../../main/ipc/contract';
 import type { GroupKey, SortKey } from './clients';
 
 export type View = 'dashboard' | 'timeline' | 'settings' | 'client';

@@ -8,11 +8,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { agentDesk, connectAgent } from '../../../main/cli/agent-client';
-import { AGENT_PROTOCOL_VERSION, defaultSocketPath } from '../../../main/cli/agent-protocol';
-import { startAgentServer, type AgentServer } from '../../../main/cli/agent-server';
+import { agentDesk, connectAgent } from '../../../main/agent/client';
+import { AGENT_PROTOCOL_VERSION, defaultSocketPath } from '../../../main/agent/protocol';
+import { startAgentServer, type AgentServer } from '../../../main/agent/server';
 import { TokenDesk } from '../../../main/core/desk';
-import { TokenDeskError } from '../../../main/core/errors';
+import { TokenDeskError } from '../../../main/model/errors';
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../../../main/sandbox';
 import { ensureCliBuilt, removeTempDataDirs, runCli, tempDataDir } from './helpers';
 
@@ -97,7 +97,11 @@ describe('agent socket', () => {
     expect(await call({ id: 3, method: 'getClient', params: ['nobody'] })).toEqual({
       id: 3,
       ok: false,
-      error: { code: 'not_found', message: 'No client named "nobody". See the list of clients (tokendesk clients list).' },
+      error: {
+        code: 'not_found',
+        message: 'No client named "nobody". See the list of clients (tokendesk clients list).',
+        text: { code: 'client_not_found', params: { ref: 'nobody' } },
+      },
     });
     expect(await rawRequest(server.socketPath, 'not json')).toMatchObject({ id: 0, ok: false, error: { code: 'bad_request', message: 'The request is not JSON.' } });
     expect(await call({ id: 4, method: 'listClients', params: [] })).toEqual({ id: 4, ok: true, value: [] });

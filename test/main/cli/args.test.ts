@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../../../main/cli/args';
-import { TokenDeskError } from '../../../main/core/errors';
+import { TokenDeskError } from '../../../main/model/errors';
 import { errorLine, exitCodeOf } from '../../../main/cli/exit';
 
 const usage = (argv: string[]) => {

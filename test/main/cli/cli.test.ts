@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TokenDesk } from '../../../main/core/desk';
-import { defaultSocketPath, startAgentServer, type AgentServer } from '../../../main/cli/agent-server';
+import { defaultSocketPath, startAgentServer, type AgentServer } from '../../../main/agent/server';
 import { ITCODE_PASTE_WARNING, ITCODE_SPENT_CODE_HINT } from '../../../main/oauth/presets/itcode';
 import { DAOU_ERRORS, SANDBOX_CREDENTIALS, SANDBOX_OAUTH2_PATHS, startSandbox, type Sandbox } from '../../../main/sandbox';
 import { ensureCliBuilt, loginNoBrowser, runCli, spawnCli, collect, removeTempDataDirs, tempDataDir, TOKEN_JSON_KEYS, type CliResult } from './helpers';

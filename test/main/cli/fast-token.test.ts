@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findAppLaunch, resolveDataDir } from '../../../main/cli/app-launcher';
+import { findAppLaunch } from '../../../main/cli/app-launcher';
+import { resolveDataDir } from '../../../main/model/paths';
 import { FAST_SCHEMA_VERSION, FAST_STORE_FILE, fastValidToken } from '../../../main/cli/fast-token';
 import { TokenDesk } from '../../../main/core/desk';
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../../../main/sandbox';

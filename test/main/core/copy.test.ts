@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authorizationHeader, copyText, envName } from '../../../main/core/copy';
-import type { ClientConfig, TokenSet } from '../../../main/core/types';
+import type { ClientConfig, TokenSet } from '../../../main/model/types';
 
 const client = { name: "Hejhome prod", baseUrl: 'https://goqual.io' } as ClientConfig;
 const token: TokenSet = {

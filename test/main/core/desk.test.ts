@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TokenDesk } from '../../../main/core/desk';
-import { TokenDeskError } from '../../../main/core/errors';
+import { TokenDeskError } from '../../../main/model/errors';
 import { startSandbox, type Sandbox } from '../../../main/sandbox';
 import { playUser } from '../../helpers/oauth-browser';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { DeskApi } from '../../../main/core/desk-api';
 import { SignInCoordinator } from '../../../main/core/signin';
-import { TokenDeskError } from '../../../main/core/errors';
+import { TokenDeskError } from '../../../main/model/errors';
 import { channels } from '../../../main/ipc/contract';
 import { isTrustedSender, registerIpc, type IpcMainLike } from '../../../main/ipc/handle';
 import { createHandlers, dispatch } from '../../../main/ipc/handlers';

@@ -1,6 +1,6 @@
 /** The OAuth window (main/shell/auth-window.ts) with a fake 'electron', driven by runWindowSignIn. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { TokenDeskError } from '../../../main/core/errors';
+import { TokenDeskError } from '../../../main/model/errors';
 import type { PendingSignIn } from '../../../main/oauth/flows';
 
 type Listener = (...args: unknown[]) => void;

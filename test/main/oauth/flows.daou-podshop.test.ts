@@ -1,7 +1,7 @@
 /** Daou Office (PROVIDERS.md §2) and POD Shop (§3) over real HTTP against the sandbox. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DAOU_ERRORS, MALFORMED_JSON_BODY, startSandbox, type Sandbox } from '../../../main/sandbox';
-import type { PodRefreshForm } from '../../../main/core/types';
+import type { PodRefreshForm } from '../../../main/model/types';
 import { basicHeader, beginSignIn, issueToken, refreshToken } from '../../../main/oauth/flows';
 import { clientConfig, flowInput, recordingDeps } from '../../helpers/oauth-browser';
 

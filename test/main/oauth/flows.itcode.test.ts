@@ -1,7 +1,7 @@
 /** itcode.dev over real HTTP against the sandbox (docs/providers.md §4): cookie JWTs. */
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ItcodePlatform, TokenSet } from '../../../main/core/types';
+import type { ItcodePlatform, TokenSet } from '../../../main/model/types';
 import { startSandbox, type Sandbox } from '../../../main/sandbox';
 import {
   beginReconsent,

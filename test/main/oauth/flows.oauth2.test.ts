@@ -1,7 +1,7 @@
 /** The generic RFC 6749 client over real HTTP against the sandbox's generic server. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_GENERIC } from '../../../main/core/clients';
-import type { GenericSettings } from '../../../main/core/types';
+import { DEFAULT_GENERIC } from '../../../main/model/defaults';
+import type { GenericSettings } from '../../../main/model/types';
 import { SANDBOX_CUSTOM_FIELDS, SANDBOX_OAUTH2_PATHS, startSandbox, type Sandbox } from '../../../main/sandbox';
 import { beginSignIn, completeSignIn, issueToken, refreshToken, revokeToken } from '../../../main/oauth/flows';
 import { codeChallengeS256 } from '../../../main/oauth/requests';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Exchange } from '../../../main/core/types';
+import type { Exchange } from '../../../main/model/types';
 import { createHttpClient } from '../../../main/oauth/http';
 
 let server: Server;

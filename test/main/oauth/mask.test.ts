@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Exchange } from '../../../main/core/types';
+import type { Exchange } from '../../../main/model/types';
 import { maskAuthorization, maskExchange, maskSecret, maskSecretFields } from '../../../main/oauth/mask';
 
 function exchange(over: Partial<Exchange> = {}): Exchange {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TokenDeskError } from '../../../main/core/errors';
-import type { TokenSet } from '../../../main/core/types';
+import { TokenDeskError } from '../../../main/model/errors';
+import type { TokenSet } from '../../../main/model/types';
 import { parseSeconds, processCookieTokenResponse, processTokenResponse } from '../../../main/oauth/normalize';
 import type { ResponseContext, ResponseLike } from '../../../main/oauth/provider-errors';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROVIDER_IDS } from '../../../main/core/types';
+import { PROVIDER_IDS } from '../../../main/model/types';
 import { capabilitiesOf, defaultBaseUrl, PRESETS, providerInfos } from '../../../main/oauth/presets';
 import { clientConfig } from '../../helpers/oauth-browser';
 

@@ -1,7 +1,7 @@
 /** Loopback sign-in (RFC 8252 §7.3) over real HTTP: a fake "system browser" plays the user. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_GENERIC } from '../../../main/core/clients';
-import type { GenericSettings } from '../../../main/core/types';
+import { DEFAULT_GENERIC } from '../../../main/model/defaults';
+import type { GenericSettings } from '../../../main/model/types';
 import { SANDBOX_OAUTH2_PATHS, startSandbox, type Sandbox } from '../../../main/sandbox';
 import { beginSignIn, completeSignIn } from '../../../main/oauth/flows';
 import { startLoopbackListener } from '../../../main/oauth/signin';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PROVIDER_IDS } from '../../../main/core/types';
+import { PROVIDER_IDS } from '../../../main/model/types';
 import { SANDBOX_ENDPOINT_KEYS, sandboxClientPresets, startSandbox, type Sandbox } from '../../../main/sandbox';
 import { basic, FORM } from './support';
 

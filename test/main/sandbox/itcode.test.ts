@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ItcodePlatform } from '../../../main/core/types';
+import type { ItcodePlatform } from '../../../main/model/types';
 import { startSandbox, type Sandbox } from '../../../main/sandbox';
 import { decodeJwtPayload, fakeClock, FORM, hiddenValue } from './support';
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { IpcResult } from '../../../main/ipc/contract';
 import { channels } from '../../../main/ipc/contract';
-import { defaultSocketPath } from '../../../main/cli/agent-server';
+import { defaultSocketPath } from '../../../main/agent/server';
 
 type Listener = (event: { senderFrame: { url: string; parent: null } }, payload: unknown) => Promise<IpcResult<unknown>>;
 const { handlers, exited, lockRequests } = vi.hoisted(() => ({

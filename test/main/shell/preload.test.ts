@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { apiName, channels, eventNames, type Channel } from '../../../main/ipc/contract';
+import { channels, eventNames, type Channel } from '../../../main/ipc/contract';
+import { apiName } from '../../helpers/api-name';
 
 const exposed: Record<string, Record<string, (...args: unknown[]) => unknown>> = {};
 const ipcRenderer = { invoke: vi.fn(async () => ({ ok: true, value: null })), on: vi.fn(), removeListener: vi.fn() };

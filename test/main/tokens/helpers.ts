@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_REFRESH_POLICY, type ClientConfig, type TokenSet } from '../../../main/core/types';
+import { DEFAULT_REFRESH_POLICY } from '../../../main/model/defaults';
+import type { ClientConfig, TokenSet } from '../../../main/model/types';
 import { TokenManager, type TokenManagerOptions } from '../../../main/tokens/manager';
 import { openKeyring, type Keyring } from '../../../main/tokens/secrets';
 import { TokenStore } from '../../../main/tokens/store';

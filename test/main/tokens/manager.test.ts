@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { TokenDeskError } from '../../../main/core/errors';
-import type { ClientConfig, ClientSecrets, TokenSet } from '../../../main/core/types';
+import { TokenDeskError } from '../../../main/model/errors';
+import type { ClientConfig, ClientSecrets, TokenSet } from '../../../main/model/types';
 import type { Notice } from '../../../main/ipc/contract';
 import { FAILING_NOTICE_AFTER, TokenManager, type Refresher } from '../../../main/tokens/manager';
 import { MAX_TIMER_MS, RefreshScheduler, type SchedulerClock } from '../../../main/tokens/scheduler';

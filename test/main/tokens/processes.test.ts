@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TokenSet } from '../../../main/core/types';
+import type { TokenSet } from '../../../main/model/types';
 import { openKeyring } from '../../../main/tokens/secrets';
 import { TokenStore } from '../../../main/tokens/store';
 import { client, setup, tempDir, tokenSet } from './helpers';

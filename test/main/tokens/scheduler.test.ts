@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_REFRESH_POLICY } from '../../../main/core/types';
+import { DEFAULT_REFRESH_POLICY } from '../../../main/model/defaults';
 import { MAX_TIMER_MS, RefreshScheduler, refreshDueAt, type SchedulerClock } from '../../../main/tokens/scheduler';
 import { DAY } from './helpers';
 

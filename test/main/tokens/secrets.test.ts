@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TokenDeskError } from '../../../main/core/errors';
-import type { Exchange } from '../../../main/core/types';
+import { TokenDeskError } from '../../../main/model/errors';
+import type { Exchange } from '../../../main/model/types';
 import {
   FILE_KEY_WARNING,
   KEYCHAIN_REQUIRED_MESSAGE,

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
 import { describe, expect, it } from 'vitest';
-import { TokenDeskError } from '../../../main/core/errors';
-import { DEFAULT_SETTINGS } from '../../../main/ipc/contract';
+import { TokenDeskError } from '../../../main/model/errors';
+import { DEFAULT_SETTINGS } from '../../../main/model/defaults';
 import {
   SCHEMA_VERSION,
   TokenStore,

@@ -6,8 +6,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_GENERIC } from '../../../../main/core/clients';
-import type { ClientAuthMethod, ClientSecrets, GenericSettings, ServerMetadata } from '../../../../main/core/types';
+import { DEFAULT_GENERIC } from '../../../../main/model/defaults';
+import type { ClientAuthMethod, ClientSecrets, GenericSettings, ServerMetadata } from '../../../../main/model/types';
 import { issueToken, refreshToken, revokeToken } from '../../../../main/oauth/flows';
 import { discoverMetadata, settingsFromMetadata, supportedAuthMethods } from '../../../../main/oauth/standards/discovery';
 import { generateClientKey, importClientKey, prepareClientKeys } from '../../../../main/oauth/standards/keys';

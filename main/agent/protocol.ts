@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { DeskApi } from '../core/desk-api';
-import type { ErrorInfo } from '../core/types';
+import type { ErrorInfo } from '../model/types';
 
 /** Bumped when a method changes meaning; the server rejects other versions with a clear error. */
 export const AGENT_PROTOCOL_VERSION = 1;

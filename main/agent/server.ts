@@ -10,10 +10,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import type { DeskApi } from '../core/desk-api';
-import { TokenDeskError, toErrorInfo } from '../core/errors';
-import type { TokenSet } from '../core/types';
-import { clientInputSchema } from '../ipc/contract';
-import { connectAgent } from './agent-client';
+import { TokenDeskError, toErrorInfo } from '../model/errors';
+import type { TokenSet } from '../model/types';
+import { clientInputSchema } from '../model/schemas';
+import { connectAgent } from './client';
 import {
   AGENT_PROTOCOL_VERSION,
   lineSplitter,
@@ -21,9 +21,9 @@ import {
   type AgentHello,
   type AgentMethod,
   type AgentResponse,
-} from './agent-protocol';
+} from './protocol';
 
-export { defaultSocketPath } from './agent-protocol';
+export { defaultSocketPath } from './protocol';
 
 export interface AgentServer {
   readonly socketPath: string;

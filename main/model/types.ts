@@ -1,7 +1,9 @@
 /**
  * The domain types every part of TokenDesk shares: main process core, CLI, and (as types only)
  * the renderer. Plain data, no classes: values cross IPC, the agent socket and the store as JSON.
+ * The ground floor: this folder imports nothing of the app (eslint.config.js enforces it).
  */
+import type { MessageText } from './messages';
 
 export const PROVIDER_IDS = ['hejhome', 'daouoffice', 'podshop', 'itcode', 'oauth2'] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
@@ -87,8 +89,6 @@ export interface RefreshPolicy {
   /** ...but never earlier than this many seconds before expiry. */
   maxLeadSeconds: number;
 }
-
-export const DEFAULT_REFRESH_POLICY: RefreshPolicy = { leadFraction: 0.1, maxLeadSeconds: 300 };
 
 /** A configured client, as stored (without its secrets) and as shown. */
 export interface ClientConfig {
@@ -200,9 +200,9 @@ export interface ErrorInfo {
   status?: number;
   /** The raw response body, for bodies that were not what we expected. */
   rawBody?: string;
+  /** The message as a code and parameters, for the renderer to translate (`message` is its English). */
+  text?: MessageText;
 }
-
-export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 
 /** What a client offers in the UI and the CLI. */
 export interface Capabilities {
@@ -239,4 +239,72 @@ export interface ClientView {
   expiringAt: number | null;
   lastError: ErrorInfo | null;
   capabilities: Capabilities;
+}
+
+/**
+ * What of a client's stored data cannot be read (checked lazily, one client at a time): the
+ * client is still listed, can be edited, re-entered and removed, and no other client is touched.
+ * - settings: its configuration fails the schema (a bad field, an unknown provider).
+ * - secret: its sealed client secret / password does not open (changed on disk, another key).
+ * - token: its sealed token does not open or fails the schema; signing in again replaces it.
+ */
+export type DamageKind = 'settings' | 'secret' | 'token';
+export interface ClientDamage {
+  kind: DamageKind;
+  /** English fallback of `text`. */
+  message: string;
+  text: MessageText;
+}
+
+export const copyFormats = ['raw', 'header', 'curl', 'env', 'basic'] as const;
+export type CopyFormat = (typeof copyFormats)[number];
+
+export interface ProviderField {
+  key: 'baseUrl' | 'clientId' | 'clientSecret' | 'redirectUri' | 'scope' | 'env' | 'platform' | 'podRefreshForm' | 'generic' | 'password';
+  required: boolean;
+  /** The preset's default, shown in the editor. */
+  default: string | null;
+}
+export interface ProviderInfo {
+  id: ProviderId;
+  label: string;
+  grant: string;
+  fields: ProviderField[];
+  /** Base URLs to pick from (POD Shop: prod and dev). */
+  environments: { id: string; label: string; baseUrl: string }[];
+}
+
+export interface AppWarning {
+  code: string;
+  message: string;
+  text?: MessageText;
+  path?: string;
+}
+
+export interface AppInfo {
+  version: string;
+  /** 'keychain': the data key is wrapped by the OS keychain; 'file': it sits in a 0600 key file. */
+  keyProtection: 'keychain' | 'file';
+  /** Lasting warnings (plaintext-equivalent keychain, a store moved aside …). */
+  warnings: AppWarning[];
+  sandboxUrl: string | null;
+  platform: string;
+}
+
+export interface TokenDetail {
+  clientId: string;
+  /** Masked unless revealed. */
+  rawResponse: string | null;
+  jwt: { header: Record<string, unknown>; claims: Record<string, unknown> } | null;
+}
+
+export interface Notice {
+  id: string;
+  clientId: string | null;
+  kind: 'needs_signin' | 'refresh_failing' | 'refresh_token_expiring' | 'info';
+  /** English fallback of `text`. */
+  message: string;
+  /** Absent on notices stored by older versions. */
+  text?: MessageText;
+  at: number;
 }

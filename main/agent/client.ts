@@ -5,8 +5,8 @@
  */
 import net from 'node:net';
 import type { DeskApi } from '../core/desk-api';
-import { TokenDeskError } from '../core/errors';
-import type { ErrorInfo } from '../core/types';
+import { TokenDeskError } from '../model/errors';
+import type { ErrorInfo } from '../model/types';
 import {
   AGENT_METHODS,
   AGENT_PROTOCOL_VERSION,
@@ -14,7 +14,7 @@ import {
   type AgentHello,
   type AgentMethod,
   type AgentResponse,
-} from './agent-protocol';
+} from './protocol';
 
 /** The DeskApi methods the agent forwards, every one of them async (it crosses a socket). */
 export type CliDesk = {

@@ -1,0 +1,140 @@
+/**
+ * The zod schemas of what travels (IPC, the agent socket, the CLI's input) and of what is stored
+ * (store.json's clients, the sealed secrets and tokens once opened). Everything read from disk or
+ * from another process passes one of these before the rest of the app trusts it.
+ */
+import { z } from 'zod';
+import { CLIENT_AUTH_METHODS, copyFormats, ITCODE_PLATFORMS, PROVIDER_IDS } from './types';
+
+export const idSchema = z.string().min(1).max(200);
+const url = z.string().min(1).max(2000);
+const shortText = z.string().max(500);
+
+export const genericSettingsSchema = z.object({
+  grant: z.enum(['authorization_code', 'client_credentials', 'password']),
+  authorizationUrl: url.nullable(),
+  tokenUrl: url,
+  refreshUrl: url.nullable(),
+  revocationUrl: url.nullable(),
+  clientAuth: z.enum(CLIENT_AUTH_METHODS),
+  paramsIn: z.enum(['body', 'query']),
+  pkce: z.boolean(),
+  extraParams: z.record(z.string().max(200), z.string().max(2000)),
+  responseFields: z.object({
+    accessToken: z.string().max(200).optional(),
+    tokenType: z.string().max(200).optional(),
+    expiresIn: z.string().max(200).optional(),
+    refreshToken: z.string().max(200).optional(),
+    refreshExpiresIn: z.string().max(200).optional(),
+    scope: z.string().max(200).optional(),
+  }),
+  username: shortText.nullable(),
+  issuer: url.nullable().optional(),
+  metadata: z.object({ fetchedAt: z.number(), document: z.record(z.string(), z.unknown()) }).nullable().optional(),
+  dpop: z.boolean().optional(),
+  proxy: url.nullable().optional(),
+  caCertificates: z.string().max(200_000).nullable().optional(),
+  clientCertificate: z.string().max(50_000).nullable().optional(),
+  clientPublicJwk: z.record(z.string(), z.unknown()).nullable().optional(),
+});
+
+export const refreshPolicySchema = z.object({
+  leadFraction: z.number().min(0).max(0.9),
+  maxLeadSeconds: z.number().int().min(0).max(86_400 * 30),
+});
+
+/** What the client editor sends: a new client, or the whole edited client. */
+export const clientInputSchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  provider: z.enum(PROVIDER_IDS),
+  baseUrl: url.optional(),
+  clientId: z.string().max(500),
+  /** undefined = keep the stored secret (edit); null = remove it. */
+  clientSecret: z.string().max(4000).nullable().optional(),
+  password: z.string().max(4000).nullable().optional(),
+  /** private_key_jwt key to import (PEM or JWK); like clientSecret, undefined keeps the stored one. */
+  privateKey: z.string().max(20_000).nullable().optional(),
+  /** RFC 8705 client certificate key (PEM); undefined keeps the stored one. */
+  tlsClientKey: z.string().max(20_000).nullable().optional(),
+  redirectUri: url.nullable().optional(),
+  scope: shortText.nullable().optional(),
+  env: z.enum(['prod', 'dev']).nullable().optional(),
+  platform: z.enum(ITCODE_PLATFORMS).nullable().optional(),
+  podRefreshForm: z.enum(['body', 'query']).optional(),
+  generic: genericSettingsSchema.nullable().optional(),
+  autoRefresh: z.boolean().optional(),
+  refreshPolicy: refreshPolicySchema.optional(),
+});
+export type ClientInput = z.infer<typeof clientInputSchema>;
+
+export const settingsSchema = z.object({
+  language: z.enum(['system', 'en', 'ko']),
+  theme: z.enum(['system', 'light', 'dark']),
+  closeToTray: z.boolean(),
+  clipboardClearSeconds: z.number().int().min(0).max(3600),
+  notifications: z.object({
+    needsSignIn: z.boolean(),
+    refreshFailing: z.boolean(),
+    refreshTokenExpiring: z.boolean(),
+    /** Warn this many days before a refresh token's own expiry. */
+    refreshTokenWarnDays: z.number().int().min(1).max(90),
+  }),
+  /** The first-run sandbox clients were created once; deleting them all does not bring them back. */
+  sandboxSeeded: z.boolean(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const copyFormatSchema = z.enum(copyFormats);
+
+// ---- stored data ---------------------------------------------------------------------------------
+
+/** Epoch milliseconds a Date can hold (ECMA-262 §21.4.1.22: ±8.64e15); beyond it `toISOString` throws. */
+const epochMs = z.number().int().min(0).max(8.64e15);
+const isoDate = z.string().max(40).refine((value) => !Number.isNaN(Date.parse(value)), 'not a date');
+
+/** A client as store.json keeps it (ClientConfig). Checked on every read: a bad field is that client's damage. */
+export const clientConfigSchema = z.object({
+  id: z.string().regex(/^[\w-]{1,200}$/),
+  name: z.string().min(1).max(200),
+  provider: z.enum(PROVIDER_IDS),
+  baseUrl: url,
+  clientId: z.string().max(500),
+  redirectUri: url.nullable(),
+  scope: shortText.nullable(),
+  env: z.enum(['prod', 'dev']).nullable(),
+  platform: z.enum(ITCODE_PLATFORMS).nullable(),
+  podRefreshForm: z.enum(['body', 'query']),
+  generic: genericSettingsSchema.nullable(),
+  autoRefresh: z.boolean(),
+  refreshPolicy: refreshPolicySchema,
+  sandbox: z.boolean(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+
+/** A client's secrets once unsealed (ClientSecrets). */
+export const clientSecretsSchema = z.object({
+  clientSecret: z.string().nullable(),
+  password: z.string().nullable(),
+});
+
+/** A token set once unsealed (TokenSet). */
+export const tokenSetSchema = z.object({
+  accessToken: z.string().min(1),
+  tokenType: z.string(),
+  expiresAt: epochMs.nullable(),
+  issuedAt: epochMs,
+  refreshToken: z.string().nullable(),
+  refreshExpiresAt: epochMs.nullable(),
+  scope: z.string().nullable(),
+  cookies: z.record(z.string(), z.string()).nullable(),
+  raw: z.unknown(),
+});
+
+export const errorInfoSchema = z.looseObject({ code: z.string(), message: z.string() });
+
+/** Plain JSON of a schema failure, for a message: the first issue's path and text. */
+export function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.join('.') || 'value'}: ${issue.message}` : 'invalid';
+}
