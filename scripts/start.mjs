@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: make sure Electron's binary is there (the electron package fetches it on first use),
-// build, and run the desktop app. Where the binary cannot be fetched, say so in one clear message.
+// `npm start`: build, make sure Electron's binary is there (the electron package fetches it on first
+// use), and run the desktop app. Where the binary cannot be fetched, say so in one clear message.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,6 +19,10 @@ function electronBinary() {
   }
 }
 
+// Built first: where Electron cannot start, the same pages serve `tokendesk ui` in a browser tab.
+const build = spawnSync('electron-vite', ['build'], { stdio: 'inherit', shell: process.platform === 'win32' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
 if (!electronBinary()) {
   console.log('TokenDesk: fetching the Electron binary (first start only)…');
   const install = spawnSync(process.execPath, [join(electronDir, 'install.js')], { encoding: 'utf8', timeout: 10 * 60_000 });
@@ -32,7 +36,9 @@ if (!electronBinary()) {
         '  What to do:',
         '   - behind a proxy or firewall, point Electron at a mirror you can reach and run `npm start` again:',
         '       ELECTRON_MIRROR=https://your-mirror.example/electron/ npm start',
-        '   - or use TokenDesk without the desktop window, from the command line:',
+        '   - or open the same app in a browser tab, without Electron (also over SSH):',
+        '       npx tokendesk ui',
+        '   - or use the command line:',
         '       npx tokendesk --help',
         '',
       ].join('\n'),
@@ -40,9 +46,6 @@ if (!electronBinary()) {
     process.exit(1);
   }
 }
-
-const build = spawnSync('electron-vite', ['build'], { stdio: 'inherit', shell: process.platform === 'win32' });
-if (build.status !== 0) process.exit(build.status ?? 1);
 
 const app = spawn(electronBinary(), ['.', ...process.argv.slice(2)], { stdio: 'inherit' });
 app.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));

@@ -17,6 +17,7 @@ export type CommandName =
   | 'logout'
   | 'revoke'
   | 'exchanges'
+  | 'ui'
   | 'help'
   | 'version';
 
@@ -91,6 +92,7 @@ const COMMANDS: Record<CommandWithSpec, CommandSpec> = {
   logout: { takesName: true, flags: {} },
   revoke: { takesName: true, flags: {} },
   exchanges: { takesName: true, flags: { ...json, reveal: bool } },
+  ui: { takesName: false, flags: { port: text, 'no-open': bool, 'idle-timeout': text } },
 };
 
 export const USAGE = `Usage: tokendesk [--data-dir DIR] [--standalone] COMMAND
@@ -113,6 +115,8 @@ Commands:
   userinfo NAME [--json]         itcode
   logout NAME                    revoke NAME
   exchanges NAME [--json] [--reveal]
+  ui [--port N] [--no-open] [--idle-timeout SECONDS]
+                                 the app in a browser tab (127.0.0.1 only), where no window can open
 
 Secrets (--client-secret-stdin, --password-stdin) are read from stdin, never from the command line.
 Exit codes: 0 ok, 1 usage, 2 needs sign-in, 3 the provider rejected the request, 4 network error or timeout.

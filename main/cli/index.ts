@@ -38,6 +38,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       return EXIT.ok;
     }
     const dataDir = resolveDataDir(args.dataDir);
+    if (args.command === 'ui') {
+      // Its own chunk: the web server and the core load only for this command.
+      const { runUi } = await import('./cmd-ui');
+      return await runUi(args, dataDir, version, io);
+    }
     desk = args.standalone ? null : await agentIfAny(dataDir, io);
 
     if (args.command === 'token') {

@@ -10,8 +10,11 @@ import { TokenDeskError } from '../model/errors';
 import type { ClientView } from '../model/types';
 
 export interface SignInDrivers {
-  /** Run the authorize URL in an OAuth window; resolve with the redirect address it was sent to. */
-  window(pending: PendingSignInView): Promise<string>;
+  /**
+   * Run the authorize URL in an OAuth window; resolve with the redirect address it was sent to.
+   * Null where there is no such window (the browser door): every sign-in goes to the browser.
+   */
+  window: ((pending: PendingSignInView) => Promise<string>) | null;
   /** RFC 8252 §7.3: listen on the loopback redirect (an ephemeral port when the URI has none). */
   listenLoopback(redirectUri: string): Promise<LoopbackListener>;
   openExternal(url: string): Promise<void>;
@@ -59,19 +62,31 @@ export class SignInCoordinator {
   private async run(ref: string, requested: SignInMode, reconsent: boolean): Promise<ClientView> {
     const client = this.desk.getClient(ref).config;
     const clientId = client.id;
+    const openWindow = this.drivers.window;
     // itcode's callback page spends the code as it loads: only the OAuth window, which catches the
     // redirect before that, can finish its sign-in (docs/providers.md §4 "callback"). A platform that
     // refuses the window (Google's disallowed_useragent) is reported by runWindowSignIn.
-    const mode = client.provider === 'itcode' ? 'window' : requested;
+    if (client.provider === 'itcode' && !openWindow) {
+      throw new TokenDeskError(
+        'unsupported',
+        "itcode's sign-in can only finish in the desktop app's OAuth window: its callback page spends the code as it loads, before a browser tab could hand it over. Sign in from the TokenDesk app on a desktop.",
+      );
+    }
+    const mode = client.provider === 'itcode' ? 'window' : openWindow ? requested : 'browser';
     if (mode === 'browser' && client.redirectUri && isLoopbackRedirect(client.redirectUri)) {
       return this.viaLoopback(clientId, client.redirectUri, reconsent);
     }
     const pending = await this.desk.beginSignIn(clientId, { reconsent });
-    if (mode === 'window') return this.desk.completeSignIn(clientId, await this.drivers.window(pending));
-    return this.waitForPaste(pending);
+    if (mode === 'window' && openWindow) return this.desk.completeSignIn(clientId, await openWindow(pending));
+    this.cancel(clientId);
+    return this.waitForPaste(pending, (pasted) => pasted);
   }
 
-  /** The listener comes first: with an ephemeral port, its address is the redirect_uri to send. */
+  /**
+   * The listener comes first: with an ephemeral port, its address is the redirect_uri to send.
+   * A pasted address is taken too: a browser on another machine (SSH) cannot reach our loopback,
+   * but its address bar still shows where the provider sent it.
+   */
   private async viaLoopback(clientId: string, redirectUri: string, reconsent: boolean): Promise<ClientView> {
     this.cancel(clientId);
     const abort = new AbortController();
@@ -79,26 +94,26 @@ export class SignInCoordinator {
     const listener = await this.drivers.listenLoopback(redirectUri);
     try {
       const pending = await this.desk.beginSignIn(clientId, { reconsent, redirectUri: listener.redirectUri });
-      await this.drivers.openExternal(pending.authorizeUrl);
-      const callbackUrl = await listener.wait({ timeoutMs: SIGN_IN_TIMEOUT_MS, signal: abort.signal });
-      return await this.desk.completeSignIn(clientId, callbackUrl);
+      const caught = listener.wait({ timeoutMs: SIGN_IN_TIMEOUT_MS, signal: abort.signal });
+      return await this.waitForPaste(pending, (pasted) => Promise.race([caught, pasted]));
     } finally {
       await listener.close();
       if (this.listeners.get(clientId) === abort) this.listeners.delete(clientId);
     }
   }
 
-  /** Resolves when complete() brings the pasted address and the code has been exchanged. */
-  private async waitForPaste(pending: PendingSignInView): Promise<ClientView> {
-    this.cancel(pending.clientId);
+  /** Resolves when the address arrives (complete() brings a pasted one) and the code has been exchanged. */
+  private async waitForPaste(pending: PendingSignInView, address: (pasted: Promise<string>) => Promise<string>): Promise<ClientView> {
     let resolve!: (url: string) => void;
     let reject!: (error: Error) => void;
     const pasted = new Promise<string>((res, rej) => {
       resolve = res;
       reject = rej;
     });
-    const wait: PasteWait = { resolve, reject, done: pasted.then((url) => this.desk.completeSignIn(pending.clientId, url)) };
+    const wait: PasteWait = { resolve, reject, done: address(pasted).then((url) => this.desk.completeSignIn(pending.clientId, url)) };
     this.pastes.set(pending.clientId, wait);
+    // Awaited below; this only keeps a failure before that point from going unhandled.
+    wait.done.catch(() => undefined);
     try {
       await this.drivers.openExternal(pending.authorizeUrl);
       this.drivers.awaitingPaste({ clientId: pending.clientId, authorizeUrl: pending.authorizeUrl });

@@ -104,4 +104,35 @@ describe('SignInCoordinator', () => {
     coordinator.cancel(GENERIC);
     await expect(again).rejects.toMatchObject({ code: 'cancelled' });
   });
+
+  it('without an OAuth window (the browser door), a window sign-in goes to the browser and waits for the address', async () => {
+    const awaiting: string[] = [];
+    const coordinator = new SignInCoordinator(
+      desk,
+      drivers({ window: null, openExternal: async () => undefined, awaitingPaste: (event) => awaiting.push(event.authorizeUrl) }),
+    );
+    await setRedirect('https://tokendesk.dev/oauth2/callback');
+    const signingIn = coordinator.signIn(GENERIC, 'window');
+    await expect.poll(() => awaiting.length).toBe(1);
+    const { username, password } = sandbox.credentials.oauth2;
+    await coordinator.complete(GENERIC, await playUser(awaiting[0]!, { username, password, decision: 'allow' }));
+    expect((await signingIn).state).toBe('valid');
+  });
+
+  it('a loopback sign-in also takes a pasted address, for a browser that cannot reach this machine (SSH)', async () => {
+    const awaiting: string[] = [];
+    const coordinator = new SignInCoordinator(
+      desk,
+      drivers({ openExternal: async () => undefined, awaitingPaste: (event) => awaiting.push(event.authorizeUrl) }),
+    );
+    await setRedirect('http://127.0.0.1/oauth2/callback');
+    const signingIn = coordinator.signIn(GENERIC, 'browser');
+    await expect.poll(() => awaiting.length).toBe(1);
+    const { username, password } = sandbox.credentials.oauth2;
+    // The remote browser is sent to the loopback address but never reaches it: the user pastes it.
+    const callback = await playUser(awaiting[0]!, { username, password, decision: 'allow' });
+    expect(callback).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth2\/callback\?code=/);
+    expect((await coordinator.complete(GENERIC, callback)).state).toBe('valid');
+    expect((await signingIn).state).toBe('valid');
+  });
 });

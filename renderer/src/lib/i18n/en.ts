@@ -193,6 +193,8 @@ export const en = {
   'paste.body': 'Sign in in your browser. When it shows an address starting with your redirect URI, paste the whole address here.',
   'paste.label': 'The address you were sent to',
   'paste.open': 'Authorization page',
+  'paste.bodyBrowser': 'Open the sign-in page in a new tab and sign in. TokenDesk catches the redirect when this browser can reach it; otherwise paste the whole address the tab was sent to here.',
+  'paste.openLink': 'Open the sign-in page',
 
   'editor.newTitle': 'New client',
   'editor.editTitle': 'Edit {name}',
@@ -273,6 +275,7 @@ export const en = {
   'settings.notify.refreshFailing': 'When a refresh keeps failing',
   'settings.notify.refreshTokenExpiring': 'Before a refresh token expires',
   'settings.notify.warnDays': 'Days of warning before a refresh token expires',
+  'settings.notify.browser': 'In a browser tab there are no system notifications: notices appear on this page, under the Notices button at the top.',
   'settings.shortcuts': 'Keyboard shortcuts',
   'settings.about': 'About',
   'settings.version': 'Version {version}',
@@ -294,6 +297,7 @@ export const en = {
   'banner.label': 'Warnings',
   'warning.key_file': 'No OS keychain is available: the key that encrypts your tokens is kept in a file only your user account can read. Anyone who can read your files can read your tokens.',
   'warning.store_recovered': 'Your data file could not be read. TokenDesk started with an empty one and kept the old file as a backup:',
+  'warning.browser_door': 'TokenDesk is running in a browser tab (tokendesk ui): no tray and no system notifications (notices appear on this page), and sign-in happens in this browser.',
 
   'timeline.title': 'Expiry timeline',
   'timeline.zoom': 'Time span',

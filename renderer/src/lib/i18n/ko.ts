@@ -195,6 +195,8 @@ export const ko: Catalogue = {
   'paste.body': '브라우저에서 로그인하세요. 리디렉트 URI로 시작하는 주소가 보이면 그 주소 전체를 여기에 붙여 넣으세요.',
   'paste.label': '이동한 주소',
   'paste.open': '인가 페이지',
+  'paste.bodyBrowser': '새 탭에서 로그인 페이지를 열고 로그인하세요. 이 브라우저가 리디렉트 주소에 닿으면 TokenDesk가 자동으로 받습니다. 그렇지 않으면 탭이 이동한 주소 전체를 여기에 붙여 넣으세요.',
+  'paste.openLink': '로그인 페이지 열기',
 
   'editor.newTitle': '새 클라이언트',
   'editor.editTitle': '{name} 편집',
@@ -275,6 +277,7 @@ export const ko: Catalogue = {
   'settings.notify.refreshFailing': '갱신이 계속 실패할 때',
   'settings.notify.refreshTokenExpiring': '리프레시 토큰이 만료되기 전',
   'settings.notify.warnDays': '리프레시 토큰 만료 며칠 전에 알릴지',
+  'settings.notify.browser': '브라우저 탭에서는 시스템 알림이 없습니다. 알림은 이 페이지 위쪽의 알림 버튼 아래에 표시됩니다.',
   'settings.shortcuts': '단축키',
   'settings.about': '정보',
   'settings.version': '버전 {version}',
@@ -296,6 +299,7 @@ export const ko: Catalogue = {
   'banner.label': '경고',
   'warning.key_file': '사용할 수 있는 OS 키체인이 없어서, 토큰을 암호화하는 키를 내 사용자 계정만 읽을 수 있는 파일에 보관합니다. 내 파일을 읽을 수 있는 사람은 토큰도 읽을 수 있습니다.',
   'warning.store_recovered': '데이터 파일을 읽을 수 없어 빈 파일로 시작했습니다. 이전 파일은 백업으로 남겨 두었습니다:',
+  'warning.browser_door': 'TokenDesk가 브라우저 탭에서 실행 중입니다(tokendesk ui). 트레이와 시스템 알림이 없고(알림은 이 페이지에 표시), 로그인은 이 브라우저에서 합니다.',
 
   'timeline.title': '만료 타임라인',
   'timeline.zoom': '기간',

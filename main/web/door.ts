@@ -1,0 +1,122 @@
+/**
+ * The browser door, composed: what main/index.ts does for the desktop window (the sandbox, the
+ * core on the data directory, the sign-in drivers, the IPC handlers, the events), with a web
+ * server in place of Electron. What only a desktop has is replaced honestly: no OAuth window
+ * (sign-in goes to the browser, loopback or paste), no tray, no OS notifications (the page shows
+ * the notices), and the clipboard is the page's own.
+ */
+import { TokenDesk } from '../core/desk';
+import { TokenDeskError, toErrorInfo } from '../core/errors';
+import { SignInCoordinator } from '../core/signin';
+import { channels, type AppInfo, type IpcResult } from '../ipc/contract';
+import { createHandlers, dispatch } from '../ipc/handlers';
+import { startLoopbackListener } from '../oauth/signin';
+import { startSandbox } from '../sandbox';
+import { startWebServer } from './server';
+
+export interface WebDoorOptions {
+  dataDir: string;
+  rendererDir: string;
+  version: string;
+  port: number;
+  idleMs: number;
+  /** The last tab has been closed for idleMs. */
+  onIdle(): void;
+}
+
+export interface WebDoor {
+  /** The address to open, with its one-time token. */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Shown in the page's banner (the renderer translates it by its code). */
+export const BROWSER_DOOR_WARNING: AppInfo['warnings'][number] = {
+  code: 'browser_door',
+  message:
+    'TokenDesk is running in a browser tab (tokendesk ui): no tray and no system notifications (notices appear on this page), and sign-in happens in this browser.',
+};
+
+export async function startWebDoor(opts: WebDoorOptions): Promise<WebDoor> {
+  const sandbox = await startSandbox();
+  let desk: TokenDesk;
+  try {
+    // background: like the app, this door keeps tokens fresh while it runs.
+    desk = await TokenDesk.open({ dataDir: opts.dataDir, sandboxUrl: sandbox.url, background: true, version: opts.version });
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
+
+  let emit: ((event: 'auth:awaitingPaste', payload: { clientId: string; authorizeUrl: string }) => void) | null = null;
+  const signIn = new SignInCoordinator(desk, {
+    window: null,
+    listenLoopback: startLoopbackListener,
+    // The page itself offers the authorize URL as a link (auth:awaitingPaste): the browser the
+    // user reads this in is the one to sign in with, and it may not be on this machine.
+    openExternal: async () => undefined,
+    awaitingPaste: (event) => emit?.('auth:awaitingPaste', event),
+  });
+  const handlers = createHandlers(
+    desk,
+    {
+      copy: () => {
+        throw new TokenDeskError('unsupported', 'In the browser, the page copies the token itself (api/copy-text).');
+      },
+    },
+    signIn,
+  );
+  handlers['app:info'] = () => {
+    const info = desk.info();
+    return { ...info, warnings: [...info.warnings, BROWSER_DOOR_WARNING] };
+  };
+
+  let server;
+  try {
+    server = await startWebServer({
+      rendererDir: opts.rendererDir,
+      port: opts.port,
+      idleMs: opts.idleMs,
+      onIdle: opts.onIdle,
+      dispatch: (channel, payload) => dispatch(handlers, channel, payload),
+      extra: { 'copy-text': (body) => copyText(desk, body) },
+    });
+  } catch (error) {
+    await desk.close();
+    await sandbox.close();
+    throw error;
+  }
+  const web = server;
+  emit = (event, payload) => web.emit(event, payload);
+  const offChange = desk.onChange((what) => {
+    if (what === 'clients') web.emit('clients:changed', desk.listClients());
+    else web.emit('notices:changed', desk.notices());
+  });
+
+  return {
+    url: web.url,
+    port: web.port,
+    async close() {
+      offChange();
+      await web.close();
+      await desk.close();
+      await sandbox.close();
+    },
+  };
+}
+
+/**
+ * The page's clipboard: the token text for the format asked, sent only to this explicit request
+ * (a click on Copy), with the same input schema as the IPC channel token:copy.
+ */
+async function copyText(desk: TokenDesk, body: unknown): Promise<IpcResult<{ text: string; clearAfterSeconds: number }>> {
+  const parsed = channels['token:copy'].input.safeParse(body);
+  if (!parsed.success) return { ok: false, error: { code: 'bad_request', message: `Invalid input for copy-text: ${parsed.error.issues[0]?.message ?? 'invalid'}` } };
+  try {
+    const text = await desk.copyText(parsed.data.clientId, parsed.data.format);
+    return { ok: true, value: { text, clearAfterSeconds: desk.getSettings().clipboardClearSeconds } };
+  } catch (error) {
+    return { ok: false, error: toErrorInfo(error) };
+  }
+}
