@@ -6,7 +6,7 @@
  * the notices), and the clipboard is the page's own.
  */
 import { TokenDesk } from '../core/desk';
-import { TokenDeskError, toErrorInfo } from '../core/errors';
+import { TokenDeskError, toErrorInfo } from '../model/errors';
 import { SignInCoordinator } from '../core/signin';
 import { channels, type AppInfo, type IpcResult } from '../ipc/contract';
 import { createHandlers, dispatch } from '../ipc/handlers';

@@ -6,7 +6,7 @@
  * one EventSource, whose open connection also tells the server this tab is still there.
  */
 import type { EventName, IpcResult, TokenDeskApi } from '../../../main/ipc/contract';
-import type { ErrorInfo } from '../../../main/core/types';
+import type { ErrorInfo } from '../../../main/model/types';
 
 type Listener = (payload: unknown) => void;
 

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenDesk } from '../../../main/core/desk';
-import { defaultSocketPath, startAgentServer, type AgentServer } from '../../../main/cli/agent-server';
+import { defaultSocketPath, startAgentServer, type AgentServer } from '../../../main/agent/server';
 import { rawRequest, startUi } from '../../helpers/ui-process';
 import { ensureCliBuilt, removeTempDataDirs, ROOT, runCli, tempDataDir } from './helpers';
 
