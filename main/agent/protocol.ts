@@ -30,6 +30,8 @@ export const AGENT_METHODS = [
   'userInfo',
   'reveal',
   'exchanges',
+  'discover',
+  'requestHeaders',
 ] as const satisfies readonly (keyof DeskApi)[];
 export type AgentMethod = (typeof AGENT_METHODS)[number];
 

@@ -53,6 +53,11 @@ const paramSchemas: Record<AgentMethod, z.ZodType<unknown[]>> = {
   userInfo: byRef,
   reveal: z.tuple([ref, z.enum(['access', 'refresh'])]),
   exchanges: z.tuple([ref, z.boolean()]),
+  discover: z.union([
+    z.tuple([z.string().min(1).max(2000)]),
+    z.tuple([z.string().min(1).max(2000), z.object({ proxy: z.string().max(2000).nullable().optional(), caCertificates: z.string().max(200_000).nullable().optional() })]),
+  ]),
+  requestHeaders: z.tuple([ref, z.object({ method: z.string().min(1).max(20).optional(), url: z.string().min(1).max(8000).nullable().optional() })]),
 };
 
 const requestSchema = z.union([

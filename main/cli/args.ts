@@ -18,6 +18,7 @@ export type CommandName =
   | 'revoke'
   | 'exchanges'
   | 'ui'
+  | 'headers'
   | 'help'
   | 'version';
 
@@ -55,6 +56,17 @@ const json = { json: bool };
 
 export const PROVIDER_CHOICES = ['hejhome', 'daouoffice', 'podshop', 'itcode', 'oauth2'] as const;
 
+/** RFC 8414 §2 client authentication method names (issue #12 item 10). */
+export const AUTH_CHOICES = [
+  'client_secret_basic',
+  'client_secret_post',
+  'client_secret_jwt',
+  'private_key_jwt',
+  'tls_client_auth',
+  'self_signed_tls_client_auth',
+  'none',
+] as const;
+
 type CommandWithSpec = Exclude<CommandName, 'help' | 'version'>;
 
 const COMMANDS: Record<CommandWithSpec, CommandSpec> = {
@@ -78,6 +90,14 @@ const COMMANDS: Record<CommandWithSpec, CommandSpec> = {
       'no-pkce': bool,
       username: text,
       'password-stdin': bool,
+      issuer: text,
+      auth: { value: true, choices: AUTH_CHOICES },
+      'private-key-file': text,
+      'client-cert-file': text,
+      'client-key-file': text,
+      'ca-file': text,
+      dpop: bool,
+      proxy: text,
     },
   },
   'clients list': { takesName: false, flags: json },
@@ -93,6 +113,7 @@ const COMMANDS: Record<CommandWithSpec, CommandSpec> = {
   revoke: { takesName: true, flags: {} },
   exchanges: { takesName: true, flags: { ...json, reveal: bool } },
   ui: { takesName: false, flags: { port: text, 'no-open': bool, 'idle-timeout': text } },
+  headers: { takesName: true, flags: { method: text, url: text } },
 };
 
 export const USAGE = `Usage: tokendesk [--data-dir DIR] [--standalone] COMMAND
@@ -105,6 +126,11 @@ Commands:
         [oauth2: --grant authorization_code|client_credentials|password --token-url URL
                  --auth-url URL --client-auth basic|body|none --params-in body|query
                  --pkce|--no-pkce --username U --password-stdin]
+        [oauth2 from discovery: --issuer URL instead of the URLs, --grant optional;
+                 --auth client_secret_basic|client_secret_post|client_secret_jwt|private_key_jwt|
+                        tls_client_auth|self_signed_tls_client_auth|none
+                 --private-key-file FILE --client-cert-file FILE --client-key-file FILE
+                 --ca-file FILE --dpop --proxy URL]
   clients list [--json]          clients show NAME [--json]          clients remove NAME
   issue NAME [--json]            client credentials, POD Shop exchange, password grant
   login NAME [--no-browser] [--json]
@@ -117,6 +143,9 @@ Commands:
   exchanges NAME [--json] [--reveal]
   ui [--port N] [--no-open] [--idle-timeout SECONDS]
                                  the app in a browser tab (127.0.0.1 only), where no window can open
+  headers NAME [--method M] [--url URL]
+                                 the request headers: Authorization, and a fresh DPoP proof
+                                 for M (default GET) and URL when the token is DPoP-bound
 
 Secrets (--client-secret-stdin, --password-stdin) are read from stdin, never from the command line.
 Exit codes: 0 ok, 1 usage, 2 needs sign-in, 3 the provider rejected the request, 4 network error or timeout.
@@ -217,6 +246,14 @@ const PROVIDER_ONLY: Record<string, string> = {
   'no-pkce': 'oauth2',
   username: 'oauth2',
   'password-stdin': 'oauth2',
+  issuer: 'oauth2',
+  auth: 'oauth2',
+  'private-key-file': 'oauth2',
+  'client-cert-file': 'oauth2',
+  'client-key-file': 'oauth2',
+  'ca-file': 'oauth2',
+  dpop: 'oauth2',
+  proxy: 'oauth2',
 };
 
 function validateClientAdd(flags: Record<string, string | boolean>): void {
@@ -229,10 +266,24 @@ function validateClientAdd(flags: Record<string, string | boolean>): void {
     throw new UsageError('--provider itcode needs --platform naver|kakao|google|github.');
   }
   if (provider === 'oauth2') {
-    if (flags['grant'] === undefined) throw new UsageError('--provider oauth2 needs --grant authorization_code|client_credentials|password.');
-    if (flags['token-url'] === undefined) throw new UsageError('--provider oauth2 needs --token-url URL.');
-    if (flags['grant'] === 'authorization_code' && flags['auth-url'] === undefined) {
+    // With --issuer, the endpoints come from discovery (RFC 8414) and the grant has a default.
+    const discovered = flags['issuer'] !== undefined;
+    if (!discovered && flags['grant'] === undefined) {
+      throw new UsageError('--provider oauth2 needs --issuer URL, or --grant authorization_code|client_credentials|password.');
+    }
+    if (!discovered && flags['token-url'] === undefined) throw new UsageError('--provider oauth2 needs --issuer URL or --token-url URL.');
+    if (!discovered && flags['grant'] === 'authorization_code' && flags['auth-url'] === undefined) {
       throw new UsageError('--grant authorization_code needs --auth-url URL.');
+    }
+    if (flags['auth'] !== undefined && flags['client-auth'] !== undefined) throw new UsageError('--auth and --client-auth exclude each other.');
+    if ((flags['client-cert-file'] === undefined) !== (flags['client-key-file'] === undefined)) {
+      throw new UsageError('--client-cert-file and --client-key-file go together.');
+    }
+    if (String(flags['auth']).endsWith('tls_client_auth') && flags['client-cert-file'] === undefined) {
+      throw new UsageError(`--auth ${String(flags['auth'])} needs --client-cert-file FILE --client-key-file FILE.`);
+    }
+    if (flags['private-key-file'] !== undefined && flags['auth'] !== 'private_key_jwt') {
+      throw new UsageError('--private-key-file applies to --auth private_key_jwt only.');
     }
     if (flags['grant'] === 'password' && flags['username'] === undefined) throw new UsageError('--grant password needs --username U.');
   }

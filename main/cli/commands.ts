@@ -9,6 +9,7 @@ import { ITCODE_PASTE_WARNING, ITCODE_SPENT_CODE_HINT } from '../oauth/presets/i
 import { isLoopbackRedirect } from '../oauth/redirect';
 import type { CliDesk } from '../agent/client';
 import type { ParsedArgs } from './args';
+import { headersCommand, standardsClientFields } from './cmd-standards';
 import { startLoopbackListener } from '../oauth/signin';
 import { openBrowser, readLine, readLines, readSecret } from './browser';
 import { CliError, EXIT } from './exit';
@@ -43,7 +44,7 @@ export async function runCommand(args: ParsedArgs, desk: CliDesk, io: CliIo): Pr
 
   switch (args.command) {
     case 'clients add': {
-      const view = await desk.createClient(await clientInput(args, io));
+      const view = await desk.createClient(await clientInput(args, io, desk));
       out(`Added ${view.config.name} (${view.config.provider}, ${view.config.baseUrl}).\n`);
       return;
     }
@@ -97,6 +98,8 @@ export async function runCommand(args: ParsedArgs, desk: CliDesk, io: CliIo): Pr
       const exchanges = await desk.exchanges(name, args.flags['reveal'] === true);
       return out(wantsJson ? json(exchanges) : exchangeLines(exchanges));
     }
+    case 'headers':
+      return headersCommand(args, desk, out);
     case 'help':
     case 'version':
     case 'ui':
@@ -167,7 +170,7 @@ async function addressFromStdin(io: CliIo): Promise<string> {
 }
 
 /** ClientInput from the flags of `clients add`; secrets from stdin only. */
-async function clientInput(args: ParsedArgs, io: CliIo): Promise<ClientInput> {
+async function clientInput(args: ParsedArgs, io: CliIo, desk: CliDesk): Promise<ClientInput> {
   const flag = (key: string): string | undefined => {
     const value = args.flags[key];
     return typeof value === 'string' ? value : undefined;
@@ -209,7 +212,7 @@ async function clientInput(args: ParsedArgs, io: CliIo): Promise<ClientInput> {
   if (env !== undefined) input.env = env as 'prod' | 'dev';
   const platform = flag('platform');
   if (platform !== undefined) input.platform = platform as NonNullable<ClientInput['platform']>;
-  if (provider === 'oauth2') input.generic = genericSettings(args, clientSecret !== null);
+  if (provider === 'oauth2') Object.assign(input, await standardsClientFields(args, desk, genericSettings(args, clientSecret !== null)));
   return input;
 }
 

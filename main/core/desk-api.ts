@@ -5,6 +5,8 @@
  */
 import type { ClientInput, Settings } from '../model/schemas';
 import type { AppInfo, ClientView, CopyFormat, Exchange, Notice, ProviderInfo, TokenDetail, TokenSet } from '../model/types';
+import type { DiscoveryNetwork } from '../oauth/standards/discovery';
+import type { ServerMetadata } from '../model/types';
 
 export interface PendingSignInView {
   clientId: string;
@@ -40,6 +42,12 @@ export interface DeskApi {
   revoke(ref: string): Promise<ClientView>;
   signOut(ref: string): Promise<ClientView>;
   userInfo(ref: string): Promise<unknown>;
+  /** RFC 8414 / OpenID Connect Discovery of an issuer, before a client exists. */
+  discover(issuer: string, network?: DiscoveryNetwork): Promise<ServerMetadata>;
+  /** A discovered client's metadata read again; its endpoints follow. */
+  refreshDiscovery(ref: string): Promise<ClientView>;
+  /** The headers one request needs: Authorization, and a fresh DPoP proof for DPoP-bound tokens (RFC 9449 §7.1). */
+  requestHeaders(ref: string, request: { method?: string; url?: string | null }): Promise<string[]>;
   reveal(ref: string, which: 'access' | 'refresh'): Promise<string>;
   tokenDetail(ref: string, reveal: boolean): Promise<TokenDetail | null>;
   /** Text for the clipboard in the given format (the shell writes it and clears it later). */

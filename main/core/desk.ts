@@ -22,6 +22,8 @@ import {
   type PendingSignIn,
 } from '../oauth/flows';
 import { capabilitiesOf, defaultBaseUrl, providerInfos } from '../oauth/presets';
+import { discoverMetadata, discoveryInput, settingsFromMetadata, type DiscoveryNetwork } from '../oauth/standards/discovery';
+import { requestHeaders } from '../oauth/standards/headers';
 import { prepareClient } from '../oauth/standards/keys';
 import { sandboxClientPresets } from '../sandbox/presets';
 import { withLock } from '../tokens/lock';
@@ -34,7 +36,7 @@ import { copyText } from './copy';
 import type { DeskApi, PendingSignInView } from './desk-api';
 import { TokenDeskError } from '../model/errors';
 import { format, msg } from '../model/messages';
-import type { AppInfo, ClientConfig, ClientSecrets, ClientView, CopyFormat, Exchange, Notice, ProviderInfo, TokenDetail, TokenSet } from '../model/types';
+import type { AppInfo, ClientConfig, ClientSecrets, ClientView, CopyFormat, Exchange, Notice, ProviderInfo, ServerMetadata, TokenDetail, TokenSet } from '../model/types';
 import { clientView, isJwt, nextStateChange } from './views';
 
 export interface DeskOptions {
@@ -373,6 +375,32 @@ export class TokenDesk implements DeskApi {
     const client = this.#client(ref);
     if (!capabilitiesOf(client).userInfo) throw new TokenDeskError('unsupported', `${client.name} has no user info endpoint.`);
     return fetchUserInfo(this.#deps(), this.#input(client), await this.validToken(client.id));
+  }
+
+  /** RFC 8414 / OpenID Connect Discovery for a client not created yet (editor, `clients add --issuer`). */
+  async discover(issuer: string, network: DiscoveryNetwork = {}): Promise<ServerMetadata> {
+    return discoverMetadata(this.#deps(), discoveryInput(issuer, network), issuer);
+  }
+
+  /** Reads a discovered client's metadata again: endpoints and supported methods follow the server. */
+  async refreshDiscovery(ref: string): Promise<ClientView> {
+    const client = this.#client(ref);
+    const issuer = client.generic?.issuer;
+    if (!client.generic || !issuer) throw new TokenDeskError('bad_request', `${client.name} was not created from an issuer: enter its endpoints by hand.`);
+    const generic = settingsFromMetadata(client.generic, await discoverMetadata(this.#deps(), this.#input(client), issuer));
+    const updatedAt = new Date(this.#now()).toISOString();
+    await this.#mutate((doc) => {
+      doc.clients = doc.clients.map((c) => (c.id === client.id ? { ...c, generic, updatedAt } : c));
+    });
+    this.#emit('clients');
+    return this.getClient(client.id);
+  }
+
+  /** `tokendesk headers`: Authorization (and a fresh DPoP proof) for one request, with a valid token. */
+  async requestHeaders(ref: string, request: { method?: string; url?: string | null }): Promise<string[]> {
+    const client = this.#client(ref);
+    const token = await this.validToken(client.id);
+    return requestHeaders(this.#input(client), token, { method: request.method ?? 'GET', url: request.url ?? null, now: this.#now() });
   }
 
   // ---- lifecycle -------------------------------------------------------------------------------

@@ -116,6 +116,9 @@ export const clientConfigSchema = z.object({
 export const clientSecretsSchema = z.object({
   clientSecret: z.string().nullable(),
   password: z.string().nullable(),
+  privateKey: z.string().nullable().optional(),
+  tlsClientKey: z.string().nullable().optional(),
+  dpopKey: z.string().nullable().optional(),
 });
 
 /** A token set once unsealed (TokenSet). */

@@ -4,6 +4,7 @@
  * into a generic client's settings. OpenID Connect Discovery 1.0 §4 first, then RFC 8414 §3.
  */
 import * as oauth from 'oauth4webapi';
+import { DEFAULT_GENERIC, DEFAULT_REFRESH_POLICY } from '../../model/defaults';
 import { TokenDeskError } from '../../model/errors';
 import type { ClientAuthMethod, GenericSettings, ServerMetadata } from '../../model/types';
 import { errorFromResponse } from '../provider-errors';
@@ -22,6 +23,38 @@ function parseIssuer(issuer: string): URL {
     throw new TokenDeskError('bad_request', 'An issuer has no query or fragment (RFC 8414 §2): enter it without "?" or "#".');
   }
   return url;
+}
+
+/** The network settings discovery uses before a client exists (a staging server's CA, a proxy). */
+export interface DiscoveryNetwork {
+  proxy?: string | null;
+  caCertificates?: string | null;
+}
+
+/** A stand-in client for discovery before the client exists: nothing of it is stored or recorded. */
+export function discoveryInput(issuer: string, network: DiscoveryNetwork): FlowInput {
+  const now = new Date(0).toISOString();
+  return {
+    client: {
+      id: 'discovery',
+      name: 'discovery',
+      provider: 'oauth2',
+      baseUrl: issuer,
+      clientId: '',
+      redirectUri: null,
+      scope: null,
+      env: null,
+      platform: null,
+      podRefreshForm: 'body',
+      generic: { ...DEFAULT_GENERIC, proxy: network.proxy ?? null, caCertificates: network.caCertificates ?? null },
+      autoRefresh: false,
+      refreshPolicy: DEFAULT_REFRESH_POLICY,
+      sandbox: false,
+      createdAt: now,
+      updatedAt: now,
+    },
+    secrets: { clientSecret: null, password: null },
+  };
 }
 
 /** Reads `issuer`'s metadata: OpenID Connect Discovery, or RFC 8414 when the server has only that. */

@@ -61,7 +61,7 @@ describe('parseArgs', () => {
     );
     expect(usage(['clients', 'add', 'x', '--provider', 'hejhome', '--env', 'dev'])).toBe('--env applies to --provider podshop only.');
     expect(usage(['clients', 'add', 'x', '--provider', 'itcode'])).toBe('--provider itcode needs --platform naver|kakao|google|github.');
-    expect(usage(['clients', 'add', 'x', '--provider', 'oauth2', '--grant', 'client_credentials'])).toBe('--provider oauth2 needs --token-url URL.');
+    expect(usage(['clients', 'add', 'x', '--provider', 'oauth2', '--grant', 'client_credentials'])).toBe('--provider oauth2 needs --issuer URL or --token-url URL.');
     expect(usage(['clients', 'add', 'x', '--provider', 'oauth2', '--grant', 'authorization_code', '--token-url', 'u'])).toBe(
       '--grant authorization_code needs --auth-url URL.',
     );
@@ -97,5 +97,43 @@ describe('exit codes and the error line', () => {
     expect(errorLine(error)).toBe('tokendesk: Daou Office rejected the token request (HTTP 401). Provider said: 연동비밀키(clientSecret)를 확인하세요');
     const html = new TokenDeskError('invalid_response', 'The answer is not JSON.', { rawBody: '<html>\n<h1>500</h1>' });
     expect(errorLine(html)).toBe('tokendesk: The answer is not JSON. Response body: <html> <h1>500</h1>');
+  });
+});
+
+describe('parseArgs: the standards flags (issue #12)', () => {
+  it('clients add --issuer needs neither --grant nor --token-url', () => {
+    expect(parseArgs(['clients', 'add', 'g', '--provider', 'oauth2', '--issuer', 'https://as.example', '--client-id', 'c', '--auth', 'private_key_jwt', '--private-key-file', 'k.pem', '--dpop', '--proxy', 'http://proxy:3128']).flags).toEqual({
+      provider: 'oauth2',
+      issuer: 'https://as.example',
+      'client-id': 'c',
+      auth: 'private_key_jwt',
+      'private-key-file': 'k.pem',
+      dpop: true,
+      proxy: 'http://proxy:3128',
+    });
+    expect(usage(['clients', 'add', 'g', '--provider', 'oauth2', '--client-id', 'c'])).toBe(
+      '--provider oauth2 needs --issuer URL, or --grant authorization_code|client_credentials|password.',
+    );
+  });
+
+  it('checks the auth method and the files that go with it', () => {
+    const add = ['clients', 'add', 'g', '--provider', 'oauth2', '--issuer', 'https://as.example'];
+    expect(usage([...add, '--auth', 'client_secret'])).toBe(
+      '--auth must be one of client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt, tls_client_auth, self_signed_tls_client_auth, none (got "client_secret").',
+    );
+    expect(usage([...add, '--auth', 'tls_client_auth'])).toBe('--auth tls_client_auth needs --client-cert-file FILE --client-key-file FILE.');
+    expect(usage([...add, '--client-cert-file', 'c.pem'])).toBe('--client-cert-file and --client-key-file go together.');
+    expect(usage([...add, '--private-key-file', 'k.pem'])).toBe('--private-key-file applies to --auth private_key_jwt only.');
+    expect(usage([...add, '--auth', 'none', '--client-auth', 'none'])).toBe('--auth and --client-auth exclude each other.');
+    expect(usage(['clients', 'add', 'd', '--provider', 'daouoffice', '--dpop'])).toBe('--dpop applies to --provider oauth2 only.');
+  });
+
+  it('headers takes a method and a URL', () => {
+    expect(parseArgs(['headers', 'api', '--method', 'POST', '--url', 'https://api.example/x'])).toMatchObject({
+      command: 'headers',
+      name: 'api',
+      flags: { method: 'POST', url: 'https://api.example/x' },
+    });
+    expect(usage(['headers'])).toBe('"headers" needs a client NAME.');
   });
 });
