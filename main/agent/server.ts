@@ -47,7 +47,7 @@ const paramSchemas: Record<AgentMethod, z.ZodType<unknown[]>> = {
   ]),
   completeSignIn: z.tuple([ref, z.string().min(1).max(8000)]),
   refresh: byRef,
-  validToken: byRef,
+  validToken: z.union([byRef, z.tuple([ref, z.object({ minValidMs: z.number().int().min(0).max(3650 * 86_400_000).optional() })])]),
   revoke: byRef,
   signOut: byRef,
   userInfo: byRef,

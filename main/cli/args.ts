@@ -2,6 +2,7 @@
  * The command line's grammar (the issue's contract) and its parser. No dependencies: the entry
  * point parses before it decides whether anything heavy is needed.
  */
+import { parseDuration } from './duration';
 
 export type CommandName =
   | 'clients add'
@@ -106,7 +107,7 @@ const COMMANDS: Record<CommandWithSpec, CommandSpec> = {
   issue: { takesName: true, flags: json },
   login: { takesName: true, flags: { ...json, 'no-browser': bool } },
   refresh: { takesName: true, flags: json },
-  token: { takesName: true, flags: {} },
+  token: { takesName: true, flags: { 'min-valid': text } },
   status: { takesName: false, flags: json },
   userinfo: { takesName: true, flags: json },
   logout: { takesName: true, flags: {} },
@@ -136,7 +137,9 @@ Commands:
   login NAME [--no-browser] [--json]
                                  authorization code / itcode social login
   refresh NAME [--json]
-  token NAME                     print only a currently valid access token
+  token NAME [--min-valid DURATION]
+                                 print only a currently valid access token; with --min-valid
+                                 (90s, 10m, 1h30m, 2d) refresh first if it expires within that time
   status [--json]                every client: state, expires_at, refresh_expires_at
   userinfo NAME [--json]         itcode
   logout NAME                    revoke NAME
@@ -231,7 +234,18 @@ function parseCommand(command: CommandWithSpec, args: string[], dataDir: string 
   }
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}" for "${command}".`);
   if (command === 'clients add') validateClientAdd(flags);
+  if (typeof flags['min-valid'] === 'string') minValidMs(flags['min-valid']);
   return { command, name, dataDir, standalone, flags };
+}
+
+/** `--min-valid DURATION` in milliseconds; a malformed duration is a usage error. */
+export function minValidMs(value: string | boolean | undefined): number {
+  if (typeof value !== 'string') return 0;
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new UsageError(`--min-valid: ${(error as Error).message}`);
+  }
 }
 
 const PROVIDER_ONLY: Record<string, string> = {

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_REFRESH_POLICY } from '../model/defaults';
 import type { ClientConfig, TokenSet } from '../model/types';
-import { refreshDueAt } from '../tokens/scheduler';
+import { lastsFor, refreshDueAt } from '../tokens/scheduler';
 import { KEY_FILE_NAME, openKeyring } from '../tokens/secrets';
 
 /** Must match main/tokens/store.ts (STORE_NAME, SCHEMA_VERSION); a test checks it does. */
@@ -26,8 +26,8 @@ interface StoreView {
   status?: Record<string, { needsSignIn?: boolean }>;
 }
 
-/** The access token when it is valid beyond the refresh lead time, otherwise null. */
-export async function fastValidToken(dataDir: string, ref: string, now = Date.now()): Promise<string | null> {
+/** The access token when it is valid beyond the refresh lead time and for `minValidMs` more, otherwise null. */
+export async function fastValidToken(dataDir: string, ref: string, now = Date.now(), minValidMs = 0): Promise<string | null> {
   let doc: StoreView;
   try {
     doc = JSON.parse(fs.readFileSync(path.join(dataDir, FAST_STORE_FILE), 'utf8')) as StoreView;
@@ -50,6 +50,6 @@ export async function fastValidToken(dataDir: string, ref: string, now = Date.no
   }
   if (typeof token.accessToken !== 'string' || token.accessToken === '') return null;
   const dueAt = refreshDueAt(token, client.refreshPolicy ?? DEFAULT_REFRESH_POLICY);
-  if (dueAt !== null && dueAt <= now) return null;
+  if ((dueAt !== null && dueAt <= now) || !lastsFor(token, now, minValidMs)) return null;
   return token.accessToken;
 }

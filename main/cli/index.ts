@@ -10,7 +10,7 @@ import { agentDesk, connectAgent, type CliDesk } from '../agent/client';
 import { defaultSocketPath } from '../agent/protocol';
 import { resolveDataDir } from '../model/paths';
 import { findAppLaunch, startAppInBackground } from './app-launcher';
-import { parseArgs, USAGE } from './args';
+import { minValidMs, parseArgs, USAGE } from './args';
 import type { CliIo } from './commands';
 import { EXIT, errorLine, exitCodeOf } from './exit';
 import { fastValidToken } from './fast-token';
@@ -47,14 +47,21 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 
     if (args.command === 'token') {
       const name = args.name ?? '';
+      const minValid = minValidMs(args.flags['min-valid']);
       // The fast path: a valid token straight from the store, without the HTTP stack.
-      const fast = desk ? null : await fastValidToken(dataDir, name);
+      const fast = desk ? null : await fastValidToken(dataDir, name, io.now(), minValid);
       if (fast !== null) {
         io.stdout.write(`${fast}\n`);
         return EXIT.ok;
       }
       desk ??= await openStandalone(dataDir);
-      io.stdout.write(`${(await desk.validToken(name)).accessToken}\n`);
+      const token = await desk.validToken(name, minValid > 0 ? { minValidMs: minValid } : {});
+      if (token.expiresAt !== null && token.expiresAt - io.now() <= minValid) {
+        // The provider's tokens live shorter than asked (or a refresh failed): say so, still print it.
+        const left = Math.max(0, Math.round((token.expiresAt - io.now()) / 1000));
+        io.stderr.write(`tokendesk: warning: ${name}'s token expires in ${left}s, sooner than --min-valid ${String(args.flags['min-valid'])} asks.\n`);
+      }
+      io.stdout.write(`${token.accessToken}\n`);
       return EXIT.ok;
     }
 

@@ -37,8 +37,11 @@ export interface DeskApi {
   /** Step 2: the full address the browser was sent to (code/state/error extracted and checked). */
   completeSignIn(ref: string, callbackUrl: string): Promise<ClientView>;
   refresh(ref: string): Promise<ClientView>;
-  /** A currently valid token: refreshed (or re-issued) when expired or inside the lead time. */
-  validToken(ref: string): Promise<TokenSet>;
+  /**
+   * A currently valid token: refreshed (or re-issued) when expired, inside the lead time, or
+   * expiring within `minValidMs`.
+   */
+  validToken(ref: string, opts?: { minValidMs?: number }): Promise<TokenSet>;
   revoke(ref: string): Promise<ClientView>;
   signOut(ref: string): Promise<ClientView>;
   userInfo(ref: string): Promise<unknown>;

@@ -348,9 +348,9 @@ export class TokenDesk implements DeskApi {
     return this.getClient(client.id);
   }
 
-  async validToken(ref: string): Promise<TokenSet> {
+  async validToken(ref: string, opts: { minValidMs?: number } = {}): Promise<TokenSet> {
     this.#refreshFromDisk();
-    return this.#manager.validToken(this.#client(ref).id);
+    return this.#manager.validToken(this.#client(ref).id, opts);
   }
 
   async revoke(ref: string): Promise<ClientView> {

@@ -11,7 +11,7 @@ import type { ClientConfig, ClientSecrets, Exchange, Notice, TokenSet } from '..
 import { ExchangeLog } from './exchange-log';
 import { withLock, type LockOptions } from './lock';
 import { assertNewToken, CallCeiling, ceilingError, isNoNewToken, scheduledRetryDelay } from './refresh-guard';
-import { RefreshScheduler, refreshDueAt, type SchedulerClock } from './scheduler';
+import { RefreshScheduler, lastsFor, refreshDueAt, type SchedulerClock } from './scheduler';
 import type { Keyring } from './secrets';
 import type { StoreDocument, TokenStore } from './store';
 
@@ -62,6 +62,8 @@ export interface TokenManagerOptions {
 interface RefreshMode {
   force: boolean;
   fresh: boolean;
+  /** A stored token counts as fresh only when it lasts this long (validToken's minValidMs). */
+  minValidMs: number;
 }
 
 const NO_SECRETS: ClientSecrets = { clientSecret: null, password: null };
@@ -205,9 +207,10 @@ export class TokenManager {
   /**
    * A token that is valid now: the stored one while it is outside its refresh lead time, else a
    * refreshed (or re-issued) one. When a refresh fails for a passing reason and the stored token
-   * has not expired yet, the stored token is returned.
+   * has not expired yet, the stored token is returned. `minValidMs` (`tokendesk token
+   * --min-valid`): a token expiring within that time is refreshed first, lead time or not.
    */
-  async validToken(clientId: string): Promise<TokenSet> {
+  async validToken(clientId: string, opts: { minValidMs?: number } = {}): Promise<TokenSet> {
     this.#store.reload();
     const client = this.#client(clientId);
     this.#throwIfNeedsSignIn(client);
@@ -218,9 +221,10 @@ export class TokenManager {
       await this.#markNeedsSignIn(clientId, error);
       throw error;
     }
-    if (current && this.#isFresh(client, current)) return current;
+    const minValidMs = opts.minValidMs ?? 0;
+    if (current && this.#isFresh(client, current, minValidMs)) return current;
     try {
-      return await this.refresh(clientId);
+      return await this.refresh(clientId, { minValidMs });
     } catch (error) {
       if (current && !isSignInError(error) && (current.expiresAt === null || this.#now() < current.expiresAt)) return current;
       throw error;
@@ -233,10 +237,10 @@ export class TokenManager {
    * (without `force`: whenever the stored token is fresh; with `force`: only when it changed).
    * `fresh` (issue): the refresher gets current = null, a new grant rather than a refresh.
    */
-  refresh(clientId: string, opts: { force?: boolean; fresh?: boolean } = {}): Promise<TokenSet> {
+  refresh(clientId: string, opts: { force?: boolean; fresh?: boolean; minValidMs?: number } = {}): Promise<TokenSet> {
     const running = this.#inflight.get(clientId);
     if (running) return running;
-    const mode = { force: opts.force ?? opts.fresh ?? false, fresh: opts.fresh ?? false };
+    const mode = { force: opts.force ?? opts.fresh ?? false, fresh: opts.fresh ?? false, minValidMs: opts.minValidMs ?? 0 };
     const promise = this.#refreshWithRetries(clientId, mode).finally(() => {
       this.#inflight.delete(clientId);
       // Once more after the flight has landed: a view taken inside it still said "refreshing".
@@ -301,7 +305,7 @@ export class TokenManager {
     if (!mode.fresh) this.#throwIfNeedsSignIn(client);
     const current = mode.fresh ? null : this.#readToken(client);
     const changedElsewhere = this.#store.document.tokens[clientId] !== seen;
-    if (current && (!mode.force || changedElsewhere) && this.#isFresh(client, current)) return current;
+    if (current && (!mode.force || changedElsewhere) && this.#isFresh(client, current, mode.minValidMs)) return current;
 
     const call = this.#ceiling.take(clientId, this.#now());
     if (!call.ok) throw ceilingError(client.name, this.#ceiling.perMinute, call.retryAt);
@@ -422,9 +426,9 @@ export class TokenManager {
     return Math.round(capped / 2 + (capped / 2) * this.#random());
   }
 
-  #isFresh(client: ClientConfig, token: TokenSet): boolean {
+  #isFresh(client: ClientConfig, token: TokenSet, minValidMs = 0): boolean {
     const due = refreshDueAt(token, client.refreshPolicy);
-    return due === null || this.#now() < due;
+    return (due === null || this.#now() < due) && lastsFor(token, this.#now(), minValidMs);
   }
 
   #transaction<T>(fn: () => T | Promise<T>): Promise<T> {

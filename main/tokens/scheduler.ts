@@ -35,6 +35,11 @@ export function refreshDueAt(token: Pick<TokenSet, 'expiresAt' | 'issuedAt'>, po
   return token.expiresAt - Math.max(0, lead);
 }
 
+/** Whether a token stays valid for at least `ms` from `now` (no known expiry: it does). */
+export function lastsFor(token: Pick<TokenSet, 'expiresAt'>, now: number, ms: number): boolean {
+  return token.expiresAt === null || token.expiresAt - now > ms;
+}
+
 interface Entry {
   key: string;
   dueAt: number;
