@@ -31,6 +31,8 @@ import { TokenManager } from '../tokens/manager';
 import { MAX_TIMER_MS, type SchedulerClock } from '../tokens/scheduler';
 import { openKeyring, type Keychain, type Keyring } from '../tokens/secrets';
 import { TokenStore, type StoreBackendFactory } from '../tokens/store';
+import { basicSignInFacts, securityChecks } from '../oauth/standards/security-check';
+import { ExchangeHolds } from './exchange-hold';
 import { buildClient, exportClients, parseClientExport, secretRequired, uniqueName } from './clients';
 import { copyText } from './copy';
 import type { DeskApi, PendingSignInView } from './desk-api';
@@ -67,6 +69,7 @@ export class TokenDesk implements DeskApi {
   readonly #manager: TokenManager;
   readonly #now: () => number;
   readonly #pending = new Map<string, PendingSignIn>();
+  readonly #holds: ExchangeHolds = new ExchangeHolds((exchange) => this.#recordExchange(exchange));
   readonly #listeners = new Set<(event: 'clients' | 'notices') => void>();
   readonly #signOutListeners = new Set<(clientId: string) => void>();
   #storeMtime = 0;
@@ -80,7 +83,7 @@ export class TokenDesk implements DeskApi {
     this.#keyring = keyring;
     this.#now = options.now ?? Date.now;
     this.#http = createHttpClient({
-      onExchange: (exchange) => this.#recordExchange(exchange),
+      onExchange: (exchange) => this.#holds.offer(exchange),
       ...(options.httpTimeoutMs === undefined ? {} : { timeoutMs: options.httpTimeoutMs }),
     });
     this.#manager = new TokenManager({
@@ -337,7 +340,19 @@ export class TokenDesk implements DeskApi {
       throw new TokenDeskError('needs_signin', `No sign-in of ${client.name} is in progress (or it took longer than 15 minutes): start the sign-in again.`);
     }
     this.#pending.delete(client.id);
-    const token = await completeSignIn(this.#deps(), this.#input(client), pending, callbackUrl);
+    const token = await this.#holds.run(
+      client.id,
+      () => completeSignIn(this.#deps(), this.#input(client), pending, callbackUrl),
+      (next, exchanges) =>
+        securityChecks({
+          kind: 'sign_in',
+          urls: exchanges.map((exchange) => exchange.url),
+          previous: null,
+          next,
+          requestedScope: client.scope,
+          facts: next.verified ?? basicSignInFacts(pending, callbackUrl),
+        }),
+    );
     await this.#manager.saveToken(client.id, token);
     return this.getClient(client.id);
   }
@@ -537,6 +552,16 @@ export class TokenDesk implements DeskApi {
   }
 
   #refresher(client: ClientConfig, secrets: ClientSecrets, current: TokenSet | null): Promise<TokenSet> {
+    const kind = current && (current.refreshToken || current.cookies?.['refresh']) ? 'refresh' : 'issue';
+    return this.#holds.run(
+      client.id,
+      () => this.#refreshOrIssue(client, secrets, current),
+      (next, exchanges) =>
+        securityChecks({ kind, urls: exchanges.map((exchange) => exchange.url), previous: current, next, requestedScope: client.scope }),
+    );
+  }
+
+  #refreshOrIssue(client: ClientConfig, secrets: ClientSecrets, current: TokenSet | null): Promise<TokenSet> {
     const input = { client, secrets };
     if (current && (current.refreshToken || current.cookies?.['refresh'])) return refreshToken(this.#deps(), input, current);
     if (capabilitiesOf(client).issue) return issueToken(this.#deps(), input);

@@ -143,6 +143,23 @@ export interface TokenSet {
   cookies: Record<string, string> | null;
   /** The provider's token response body as received (parsed JSON or text): secret-bearing. */
   raw: unknown;
+  /** What a standards flow verified on the way (PKCE, state, iss, nonce, id_token); merged into the exchange's security check. */
+  verified?: SignInFacts;
+}
+
+/** What the authorization step of a sign-in established (main/oauth/standards/security-check.ts). */
+export interface SignInFacts {
+  /** The PKCE method sent, null without PKCE. */
+  pkce: 'S256' | 'plain' | null;
+  stateMatched: boolean;
+  /** RFC 9207: matched; absent from a server that does not announce it; not checked otherwise. */
+  iss: 'matched' | 'absent' | 'not_supported';
+  /** OpenID Connect: the nonce sent and found again in the id_token. */
+  nonce: 'matched' | 'not_sent';
+  /** The id_token checked against the JWKS with jose; null when there was none. */
+  idToken: { signature: boolean; claims: boolean; atHash: 'matched' | 'absent' } | null;
+  /** RFC 9126: the request went by PAR. */
+  par: boolean;
 }
 
 export type ClientState =
@@ -153,6 +170,36 @@ export type ClientState =
   | 'expired'
   | 'needs_signin'
   | 'error';
+
+/** What issue #12 item 8 lists for every sign-in and token exchange (main/oauth/standards/security-check.ts). */
+export const SECURITY_CHECK_IDS = [
+  'pkce',
+  'state',
+  'iss',
+  'nonce',
+  'id_token_signature',
+  'id_token_claims',
+  'token_bound',
+  'transport',
+  'scope',
+  'refresh_token',
+] as const;
+export type SecurityCheckId = (typeof SECURITY_CHECK_IDS)[number];
+
+/**
+ * verified: checked and good; failed: checked and bad (the exchange was refused, or is unsafe);
+ * unverified: could have been checked or protected and was not; not_applicable: no such thing here.
+ */
+export type SecurityOutcome = 'verified' | 'failed' | 'unverified' | 'not_applicable';
+
+/** One line of the security check: a code and its parameters, translated by the renderer. */
+export interface SecurityCheck {
+  id: SecurityCheckId;
+  outcome: SecurityOutcome;
+  /** A short code for why (e.g. 'plain', 'absent', 'rotated', 'reused', 'narrowed'). */
+  reason: string;
+  params?: Record<string, string>;
+}
 
 /** One recorded HTTP exchange (PROVIDERS issue §4). Stored encrypted; masked before it leaves main. */
 export interface Exchange {
@@ -169,6 +216,8 @@ export interface Exchange {
   responseBody: string | null;
   /** A network-level failure (no response). */
   error: string | null;
+  /** For the token response of a sign-in, issue, refresh or device grant: what was verified. */
+  security?: SecurityCheck[];
 }
 
 export type ErrorCode =

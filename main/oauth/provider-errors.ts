@@ -16,7 +16,9 @@ export type OAuthAction =
   | 'userinfo'
   | 'login_url'
   | 'reconsent'
-  | 'discovery';
+  | 'discovery'
+  | 'device'
+  | 'introspect';
 
 export interface ResponseContext {
   /** The provider's name as the user knows it: "Daou Office", "Hejhome". */
@@ -41,6 +43,8 @@ const ACTION_LABEL: Record<OAuthAction, string> = {
   login_url: 'sign-in request',
   reconsent: 're-consent request',
   discovery: 'metadata request',
+  device: 'device authorization request',
+  introspect: 'token introspection',
 };
 
 export type JsonParse = { ok: true; value: unknown } | { ok: false };

@@ -1,0 +1,62 @@
+/**
+ * Holding a client's recorded exchanges until its operation ends, so the token exchange can be
+ * recorded with its security check (issue #12 item 8): the check needs the outcome (id_token
+ * validated, refresh token rotated), which is known only after the response was processed.
+ * Nothing is dropped: whatever the outcome, every held exchange is recorded, in order.
+ */
+import type { Exchange, SecurityCheck } from './types';
+
+interface Hold {
+  depth: number;
+  exchanges: Exchange[];
+}
+
+/** The token response of an operation: the last successful request that carried a grant_type. */
+export function tokenExchangeOf(exchanges: readonly Exchange[]): Exchange | null {
+  for (let i = exchanges.length - 1; i >= 0; i -= 1) {
+    const exchange = exchanges[i]!;
+    const carriesGrant = /(^|[?&])grant_type=/.test(exchange.requestBody ?? '') || /[?&]grant_type=/.test(exchange.url);
+    if (carriesGrant && exchange.status !== null && exchange.status >= 200 && exchange.status < 300) return exchange;
+  }
+  return null;
+}
+
+export class ExchangeHolds {
+  readonly #holds = new Map<string, Hold>();
+  readonly #record: (exchange: Exchange) => void;
+
+  constructor(record: (exchange: Exchange) => void) {
+    this.#record = record;
+  }
+
+  /** The recorder's entry: a held client's exchange waits, any other is recorded at once. */
+  offer(exchange: Exchange): void {
+    const hold = this.#holds.get(exchange.clientId);
+    if (hold) hold.exchanges.push(exchange);
+    else this.#record(exchange);
+  }
+
+  /**
+   * Runs `operation` holding the client's exchanges; on success `checks` gets the result and the
+   * held exchanges and returns the check for the token exchange. Nested runs share the outer hold.
+   */
+  async run<T>(clientId: string, operation: () => Promise<T>, checks: (result: T, exchanges: readonly Exchange[]) => SecurityCheck[] | null): Promise<T> {
+    const existing = this.#holds.get(clientId);
+    const hold = existing ?? { depth: 0, exchanges: [] };
+    hold.depth += 1;
+    this.#holds.set(clientId, hold);
+    try {
+      const result = await operation();
+      const security = checks(result, hold.exchanges);
+      const target = security ? tokenExchangeOf(hold.exchanges) : null;
+      if (security && target && !target.security) hold.exchanges[hold.exchanges.indexOf(target)] = { ...target, security };
+      return result;
+    } finally {
+      hold.depth -= 1;
+      if (hold.depth === 0) {
+        this.#holds.delete(clientId);
+        for (const exchange of hold.exchanges) this.#record(exchange);
+      }
+    }
+  }
+}

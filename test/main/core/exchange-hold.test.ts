@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { ExchangeHolds, tokenExchangeOf } from '../../../main/core/exchange-hold';
+import type { Exchange, SecurityCheck } from '../../../main/core/types';
+
+function exchange(clientId: string, url: string, body: string | null, status: number | null = 200): Exchange {
+  return {
+    id: `${url}#${body}`,
+    clientId,
+    startedAt: 0,
+    durationMs: 1,
+    method: 'POST',
+    url,
+    requestHeaders: {},
+    requestBody: body,
+    status,
+    responseHeaders: {},
+    responseBody: '{}',
+    error: null,
+  };
+}
+
+const CHECK: SecurityCheck[] = [{ id: 'transport', outcome: 'verified', reason: 'tls' }];
+
+describe('ExchangeHolds', () => {
+  it('records a held client’s exchanges after its operation, the token exchange with its check; others at once', async () => {
+    const recorded: Exchange[] = [];
+    const holds = new ExchangeHolds((e) => recorded.push(e));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const running = holds.run(
+      'a',
+      async () => {
+        holds.offer(exchange('a', 'https://as/par', 'client_id=a'));
+        holds.offer(exchange('a', 'https://as/token', 'grant_type=authorization_code&code=x'));
+        holds.offer(exchange('b', 'https://other/token', 'grant_type=client_credentials'));
+        await gate;
+        holds.offer(exchange('a', 'https://as/jwks', null));
+        return 'done';
+      },
+      () => CHECK,
+    );
+    await Promise.resolve();
+    expect(recorded.map((e) => e.url)).toEqual(['https://other/token']);
+    release();
+    expect(await running).toBe('done');
+    expect(recorded.map((e) => [e.url, e.security ?? null])).toEqual([
+      ['https://other/token', null],
+      ['https://as/par', null],
+      ['https://as/token', CHECK],
+      ['https://as/jwks', null],
+    ]);
+  });
+
+  it('records everything without a check when the operation fails, and nested runs share one hold', async () => {
+    const recorded: Exchange[] = [];
+    const holds = new ExchangeHolds((e) => recorded.push(e));
+    await expect(
+      holds.run(
+        'a',
+        async () => {
+          await holds.run('a', async () => holds.offer(exchange('a', 'https://as/token', 'grant_type=refresh_token')), () => CHECK);
+          expect(recorded).toEqual([]);
+          throw new Error('later step failed');
+        },
+        () => null,
+      ),
+    ).rejects.toThrow('later step failed');
+    expect(recorded.map((e) => e.security)).toEqual([CHECK]);
+  });
+
+  it('finds the token exchange: the last successful request carrying grant_type, in the body or the query', () => {
+    const list = [
+      exchange('a', 'https://as/token?grant_type=client_credentials', null),
+      exchange('a', 'https://as/token', 'grant_type=refresh_token', 400),
+      exchange('a', 'https://as/userinfo', null),
+    ];
+    expect(tokenExchangeOf(list)?.url).toBe('https://as/token?grant_type=client_credentials');
+    expect(tokenExchangeOf([exchange('a', 'https://as/introspect', 'token=x')])).toBeNull();
+  });
+});
