@@ -60,6 +60,9 @@ export const SANDBOX_OAUTH2_PATHS = {
   /** RFC 7009 */
   revoke: '/oauth2/revoke',
   userinfo: '/oauth2/userinfo',
+  /** RFC 8628 §3.1 device authorization endpoint, and §3.3 the verification page. */
+  deviceAuthorization: '/oauth2/device_authorization',
+  device: '/oauth2/device',
   /** Token endpoint that reads every parameter from the query string only (Hejhome style). */
   queryToken: '/oauth2/quirky/query/token',
   /** Token endpoint whose response uses the field names in SANDBOX_CUSTOM_FIELDS. */
@@ -99,6 +102,10 @@ export interface SandboxLifetimes {
   oauth2Refresh: number;
   /** Authorization codes (Hejhome, itcode platforms, generic). */
   authorizationCode: number;
+  /** Generic device codes (RFC 8628 §3.2 expires_in). */
+  deviceCode: number;
+  /** Generic device grant polling interval (RFC 8628 §3.2 interval), before any slow_down. */
+  deviceInterval: number;
 }
 
 /** A few minutes, so expiry and refresh are visible in the UI without waiting days. */
@@ -115,6 +122,8 @@ export const DEFAULT_SANDBOX_LIFETIMES: SandboxLifetimes = {
   oauth2Access: 300,
   oauth2Refresh: 3600,
   authorizationCode: 120,
+  deviceCode: 600,
+  deviceInterval: 5,
 };
 
 /** Server behaviour a test may change at runtime. */

@@ -3,11 +3,12 @@
  * state and PKCE S256 (RFC 7636), client credentials, password, refresh with rotation, revocation
  * (RFC 7009) and a userinfo endpoint (RFC 6750 errors). Client authentication by Basic
  * (client_secret_basic), by body (client_secret_post) or none for the registered public client.
- * Two quirky token endpoints exercise the generic client's knobs: one reads its parameters from the
+ * The device grant (RFC 8628) lives in generic-device.ts. Two quirky token endpoints exercise the generic client's knobs: one reads its parameters from the
  * query string only, one answers with custom field names (SANDBOX_CUSTOM_FIELDS).
  */
 import { createHash } from 'node:crypto';
 import { SANDBOX_CREDENTIALS, SANDBOX_CUSTOM_FIELDS, SANDBOX_OAUTH2_PATHS } from './credentials';
+import { DEVICE_GRANT_TYPE, deviceGrant } from './generic-device';
 import {
   bearerToken,
   epochSeconds,
@@ -23,6 +24,7 @@ import {
   redirect,
   sameSecret,
   withQuery,
+  type BasicCredentials,
   type ProviderContext,
   type Route,
   type SandboxRequest,
@@ -96,6 +98,17 @@ export function redirectUriMatches(given: string, registered: readonly string[])
   });
 }
 
+/** RFC 6749 §2.3.1: the client id and secret are form-urlencoded before the Basic encoding. */
+function formDecoded(basic: BasicCredentials | null): BasicCredentials | null {
+  if (!basic) return null;
+  try {
+    const decode = (text: string) => decodeURIComponent(text.replaceAll('+', ' '));
+    return { id: decode(basic.id), secret: decode(basic.secret) };
+  } catch {
+    return basic;
+  }
+}
+
 function s256(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
 }
@@ -113,7 +126,7 @@ export function genericRoutes(ctx: ProviderContext): Route[] {
 
   /** RFC 6749 §2.3: exactly one authentication method per request. */
   function authenticateClient(req: SandboxRequest, params: URLSearchParams): RegisteredClient | SandboxResponse {
-    const basic = parseBasic(req);
+    const basic = formDecoded(parseBasic(req));
     const bodyId = params.get('client_id');
     const bodySecret = params.get('client_secret');
     const invalidClient = (description: string): SandboxResponse =>
@@ -226,6 +239,11 @@ export function genericRoutes(ctx: ProviderContext): Route[] {
     return issue(variant, client, record.subject, record.scope, record.grantId, true);
   }
 
+  const device = deviceGrant(ctx, {
+    authenticate: authenticateClient,
+    issue: (clientId, subject, scope) => issue('standard', clients.get(clientId)!, subject, scope, randomToken(9), true),
+  });
+
   function tokenEndpoint(variant: TokenVariant): (req: SandboxRequest) => SandboxResponse {
     return (req) => {
       let params: URLSearchParams;
@@ -257,6 +275,8 @@ export function genericRoutes(ctx: ProviderContext): Route[] {
           }
           return issue(variant, client, creds.username, params.get('scope') ?? creds.scope, randomToken(9), true);
         }
+        case DEVICE_GRANT_TYPE:
+          return device.grant(client.id, params);
         case null:
           return oauthError(400, 'invalid_request', 'Missing grant_type');
         default:
@@ -391,5 +411,6 @@ ${hiddenInputs({ request_id: requestId })}
     { method: 'POST', pattern: paths.revoke, key: 'oauth2.revoke', handle: revoke },
     { method: 'GET', pattern: paths.userinfo, key: 'oauth2.userinfo', handle: userinfo },
     { method: 'POST', pattern: paths.userinfo, key: 'oauth2.userinfo', handle: userinfo },
+    ...device.routes,
   ];
 }

@@ -102,6 +102,8 @@ export const SANDBOX_ENDPOINT_KEYS = [
   'oauth2.quirky.fields.token',
   'oauth2.revoke',
   'oauth2.userinfo',
+  'oauth2.device_authorization',
+  'oauth2.device',
 ] as const;
 
 export const RECORDED_REQUESTS_LIMIT = 200;
