@@ -4,7 +4,7 @@
  * validated, refresh token rotated), which is known only after the response was processed.
  * Nothing is dropped: whatever the outcome, every held exchange is recorded, in order.
  */
-import type { Exchange, SecurityCheck } from './types';
+import type { Exchange, SecurityCheck } from '../model/types';
 
 interface Hold {
   depth: number;

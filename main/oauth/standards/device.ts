@@ -6,8 +6,8 @@
  * own token normalisation and error messages.
  */
 import * as oauth from 'oauth4webapi';
-import { TokenDeskError } from '../../core/errors';
-import type { TokenSet } from '../../core/types';
+import { TokenDeskError } from '../../model/errors';
+import type { TokenSet } from '../../model/types';
 import { processTokenResponse } from '../normalize';
 import { errorFromResponse, isRecord, jsonObjectBody, parseJson } from '../provider-errors';
 import { context } from '../requests';

@@ -4,7 +4,7 @@
  * (SignInFacts), the token sets before and after, and the URLs the exchange went to.
  */
 import { decodeJwt } from 'jose';
-import type { SecurityCheck, SignInFacts, TokenSet } from '../../core/types';
+import type { SecurityCheck, SignInFacts, TokenSet } from '../../model/types';
 
 /** sign_in: authorization code (with an authorization step); device: RFC 8628, no redirect to check. */
 export type ExchangeKind = 'sign_in' | 'device' | 'issue' | 'refresh';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExchangeHolds, tokenExchangeOf } from '../../../main/core/exchange-hold';
-import type { Exchange, SecurityCheck } from '../../../main/core/types';
+import type { Exchange, SecurityCheck } from '../../../main/model/types';
 
 function exchange(clientId: string, url: string, body: string | null, status: number | null = 200): Exchange {
   return {

@@ -4,7 +4,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenDeskError } from '../../../../main/core/errors';
+import { TokenDeskError } from '../../../../main/model/errors';
 import { recordedFetch, standardsOptions } from '../../../../main/oauth/standards/fetch';
 import { pollDeviceToken, startDeviceAuthorization, type StandardsContext } from '../../../../main/oauth/standards/device';
 import { SANDBOX_CREDENTIALS, SANDBOX_OAUTH2_PATHS, startSandbox, type Sandbox } from '../../../../main/sandbox';

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import type { SignInFacts, TokenSet } from '../../../../main/core/types';
+import type { SignInFacts, TokenSet } from '../../../../main/model/types';
 import {
   basicSignInFacts,
   refreshTokenCheck,
