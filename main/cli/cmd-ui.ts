@@ -42,6 +42,9 @@ export async function runUi(args: ParsedArgs, dataDir: string, version: string, 
     port,
     idleMs: idleSeconds * 1000,
     onIdle: () => stop(`every tab has been closed for ${idleSeconds} s`),
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') throw new CliError(`Port ${port} on 127.0.0.1 is in use: choose another with --port N, or leave --port out for a free one.`);
+    throw error;
   });
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   const onSignal = (signal: NodeJS.Signals) => stop(signal === 'SIGINT' ? 'Ctrl-C' : signal);

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { hejhomeLogin, openClient, openDashboard, row, waitForState } from '../helpers/e2e-steps';
+import { axeViolations } from '../helpers/e2e-browser';
 import { launchChromium, listenersOn, rawRequest, startUi, type UiProcess } from '../helpers/ui-process';
 
 const DAOU = 'Sandbox — Daou Office';
@@ -47,6 +48,7 @@ describe('tokendesk ui in Chromium', () => {
     const session = cookies.find((c) => c.name === 'tokendesk_session');
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
     cookie = `tokendesk_session=${session!.value}`;
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   test('issues a Daou Office token, and copies it through the page clipboard', async () => {

@@ -49,6 +49,19 @@ describe('tokendesk ui', () => {
     expect(result.stderr).toContain('--port must be a whole number from 0 to 65535 (got "70000").');
   }, SLOW);
 
+  it('a port in use is a clear error, and nothing is left running', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const result = await runCli(['ui', '--no-open', '--port', String(port)], { dataDir: tempDataDir() });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`Port ${port} on 127.0.0.1 is in use: choose another with --port N, or leave --port out for a free one.`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  }, SLOW);
+
   describe('when the desktop app already answers on the agent socket', () => {
     let dataDir: string;
     let desk: TokenDesk;
