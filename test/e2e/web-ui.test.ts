@@ -86,6 +86,17 @@ describe('tokendesk ui in Chromium', () => {
     for (const name of [DAOU, HEJHOME]) expect(await timeline.locator(`g.row:has(text:text-is("${name}")) rect.access`).count()).toBe(1);
   });
 
+  test('a second tab of the same browser shares the session, and events keep both tabs current', async () => {
+    const second = await browser.context.newPage();
+    // No token this time: the session cookie is enough.
+    await second.goto(`${ui.origin}/`);
+    await openDashboard(second);
+    await openDashboard(page);
+    await row(page, 'Sandbox — POD Shop').getByRole('button', { name: 'Issue token' }).click();
+    await waitForState(second, 'Sandbox — POD Shop', 'valid');
+    await second.close();
+  });
+
   test('settings say what a browser tab cannot do', async () => {
     await page.locator('nav button[data-view="settings"]').click();
     await page.getByTestId('browser-notices').waitFor();
