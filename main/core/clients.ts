@@ -26,7 +26,7 @@ export function buildClient(
     clientId: input.clientId.trim(),
     redirectUri: blank(input.redirectUri) ? null : (input.redirectUri as string).trim(),
     scope: blank(input.scope) ? null : (input.scope as string).trim(),
-    env: input.provider === 'podshop' ? (input.env ?? existing?.env ?? 'prod') : null,
+    env: input.provider === 'podshop' ? (input.env ?? existing?.env ?? 'dev') : null,
     platform: input.provider === 'itcode' ? (input.platform ?? existing?.platform ?? null) : null,
     podRefreshForm: input.podRefreshForm ?? existing?.podRefreshForm ?? 'body',
     generic,

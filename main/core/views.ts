@@ -25,6 +25,7 @@ export function tokenView(token: TokenSet): TokenView {
     refreshExpiresAt: token.refreshExpiresAt,
     scope: token.scope,
     isJwt: isJwt(token.accessToken),
+    ...(token.refreshForm ? { refreshForm: token.refreshForm } : {}),
   };
 }
 

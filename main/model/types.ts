@@ -141,6 +141,8 @@ export interface TokenSet {
   scope: string | null;
   /** itcode: the cookies the tokens came in (name → value). */
   cookies: Record<string, string> | null;
+  /** POD Shop: the refresh form its server took last, tried first next time (docs/providers.md §3). */
+  refreshForm?: PodRefreshForm;
   /** The provider's token response body as received (parsed JSON or text): secret-bearing. */
   raw: unknown;
   /** What a standards flow verified on the way (PKCE, state, iss, nonce, id_token); merged into the exchange's security check. */
@@ -276,6 +278,8 @@ export interface TokenView {
   refreshExpiresAt: number | null;
   scope: string | null;
   isJwt: boolean;
+  /** POD Shop: the refresh form that worked last; absent until one did. */
+  refreshForm?: PodRefreshForm;
 }
 
 export interface ClientView {

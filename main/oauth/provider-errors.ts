@@ -89,7 +89,7 @@ export function htmlText(html: string, maxLength = 300): string {
 
 /**
  * A string field of a JSON-looking text that did not parse (the Daou document's own samples have
- * duplicated keys and missing commas, PROVIDERS.md §2): the first `"name": "value"` found.
+ * duplicated keys and missing commas, docs/providers.md §2): the first `"name": "value"` found.
  */
 export function lenientStringField(text: string, name: string): string | undefined {
   const match = new RegExp(`"${name}"\\s*:\\s*"((?:[^"\\\\]|\\\\.)*)"`).exec(text);
@@ -124,11 +124,11 @@ function errorFields(res: ResponseLike): ErrorFields | null {
     if (str(b.error) && (str(b.error_description) || str(b.error_uri) || !('message' in b))) {
       return { error: str(b.error), description: str(b.error_description), errorUri: str(b.error_uri) };
     }
-    // Daou Office: { code: "401", message: "invalid_client", messageDetail: "…" } (PROVIDERS.md §2)
+    // Daou Office: { code: "401", message: "invalid_client", messageDetail: "…" } (docs/providers.md §2)
     if (str(b.messageDetail) || (str(b.code) && str(b.message))) {
       return { error: str(b.message), description: str(b.messageDetail) ?? str(b.message) };
     }
-    // itcode: { flag: false, title, message, body } (PROVIDERS.md §4)
+    // itcode: { flag: false, title, message, body } (docs/providers.md §4)
     if (b.flag === false) return { title: str(b.title), description: str(b.message) ?? str(b.title) };
     // Spring-style { status, error, message, path } (POD Shop's 401) and other `message` bodies
     if (str(b.message) || str(b.error)) {
@@ -228,6 +228,17 @@ export function invalidResponse(res: ResponseLike, ctx: ResponseContext, what: s
 }
 
 /**
+ * Daou's `{code, message, messageDetail}` is the provider's error whatever the HTTP status, 2xx
+ * included (docs/providers.md §2). `messageDetail` is optional in its table, so `code` with
+ * `message` counts too, unless the body carries anything named like a token (a generic
+ * provider's `{code: 0, message: "ok", accessToken: …}` is a success).
+ */
+function isDaouErrorBody(body: Record<string, unknown>): boolean {
+  if (Object.keys(body).some((key) => /token/i.test(key)) || 'flag' in body) return false;
+  return str(body.messageDetail) !== undefined || (str(body.code) !== undefined && typeof body.message === 'string');
+}
+
+/**
  * A JSON object body of a successful response, or the error to throw: an error body on a 2xx
  * (itcode's `flag: false`, an RFC 6749 `error`), HTML, or text that is not JSON.
  */
@@ -236,10 +247,12 @@ export function jsonObjectBody(res: ResponseLike, ctx: ResponseContext): Record<
   if (isHtml(res)) throw errorFromResponse(res, ctx);
   const parsed = parseJson(res.body);
   if (!parsed.ok) {
+    // Daou's own error sample is broken JSON: its fields still say it is the provider's error.
+    if (lenientStringField(res.body, 'messageDetail') !== undefined) throw errorFromResponse(res, ctx);
     throw invalidResponse(res, ctx, res.body.trim() === '' ? 'an empty body' : 'a body that is not valid JSON');
   }
   if (!isRecord(parsed.value)) throw invalidResponse(res, ctx, 'JSON that is not an object');
   const body = parsed.value;
-  if (body.flag === false || (typeof body.error === 'string' && body.error !== '')) throw errorFromResponse(res, ctx);
+  if (body.flag === false || (typeof body.error === 'string' && body.error !== '') || isDaouErrorBody(body)) throw errorFromResponse(res, ctx);
   return body;
 }

@@ -128,8 +128,9 @@ export const DEFAULT_SANDBOX_LIFETIMES: SandboxLifetimes = {
 
 /** Server behaviour a test may change at runtime. */
 export interface SandboxConfig {
-  /** POD Shop: the refresh form(s) the server accepts; a disabled form answers 404. */
+  /** POD Shop: the refresh form(s) the server accepts; a disabled form answers podRefusedFormStatus. */
   podRefreshForms: PodRefreshForm[];
+  podRefusedFormStatus: 400 | 404 | 415;
   /** Hejhome's registered redirect URI (raw text). */
   hejhomeRedirectUri: string;
   /** Where the fake itcode platforms send the browser back (`?platform=…` is appended). */
@@ -148,6 +149,7 @@ export interface SandboxConfig {
 export function defaultSandboxConfig(): SandboxConfig {
   return {
     podRefreshForms: ['body', 'query'],
+    podRefusedFormStatus: 404,
     hejhomeRedirectUri: SANDBOX_CREDENTIALS.hejhome.redirectUri,
     itcodeCallbackBase: SANDBOX_CREDENTIALS.itcode.callbackBase,
     oauth2RedirectUris: [...SANDBOX_CREDENTIALS.oauth2.redirectUris],

@@ -1,11 +1,12 @@
 /**
  * Fault injection for tests: make the next request, or the requests to one endpoint, fail the way
  * real providers fail (slow, 5xx, broken JSON like the docs' own samples, HTML error pages, reset
- * connections, 200 without a token, no answer at all).
+ * connections, 200 without a token, no answer at all, Daou's error body with HTTP 200).
  */
+import { DAOU_ERRORS } from './daou';
 import { htmlPage, json, type SandboxResponse } from './util';
 
-export const FAULT_KINDS = ['latency', 'status5xx', 'malformed_json', 'html_error', 'reset', 'no_access_token', 'hang'] as const;
+export const FAULT_KINDS = ['latency', 'status5xx', 'malformed_json', 'html_error', 'reset', 'no_access_token', 'hang', 'error_body_200'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultOptions {
@@ -119,6 +120,11 @@ export function faultResponse(fault: Fault, key: string): SandboxResponse | null
       // itcode delivers tokens as cookies: its "no token" is a success envelope without Set-Cookie.
       if (key.startsWith('itcode.')) return json(200, { flag: true, title: 'success', message: 'authorized success', body: null });
       return json(200, { token_type: 'bearer', expires_in: 3600, scope: 'openapi' });
+    case 'error_body_200': {
+      // The HTTP status of Daou's error body is not documented (docs/providers.md §2): 200 too.
+      const { message, messageDetail } = DAOU_ERRORS.invalidClientId;
+      return json(200, { code: '401', message, messageDetail });
+    }
     case 'latency':
     case 'reset':
     case 'hang':

@@ -3,7 +3,8 @@
  * The token call has no body and no grant_type. The refresh exists in two documented forms — the
  * table's (`refreshToken` in the form body of /ac/oauth/ext/token/refresh) and the curl example's
  * (`?refreshToken=` on /ac/oauth/external/{id}/refresh) — and `config.podRefreshForms` decides
- * which ones this server accepts; a disabled form answers 404 as a server without that route would.
+ * which ones this server accepts; a disabled form answers `config.podRefusedFormStatus`: 404 as a
+ * server without that route would, 400 or 415 as one that wants the parameter elsewhere.
  * Every refresh rotates the refresh token. Authentication failures are HTTP 401.
  */
 import type { PodRefreshForm } from '../model/types';
@@ -28,7 +29,7 @@ interface RefreshRecord {
 }
 
 function podError(status: number, message: string, path: string): SandboxResponse {
-  const error = status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : 'Bad Request';
+  const error = status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : status === 415 ? 'Unsupported Media Type' : 'Bad Request';
   return json(status, { status, error, message, path });
 }
 
@@ -63,7 +64,11 @@ export function podshopRoutes(ctx: ProviderContext): Route[] {
 
   function refresh(req: SandboxRequest, form: PodRefreshForm, refreshToken: string | null): SandboxResponse {
     const path = req.url.pathname;
-    if (!ctx.config.podRefreshForms.includes(form)) return podError(404, 'No handler found', path);
+    if (!ctx.config.podRefreshForms.includes(form)) {
+      const status = ctx.config.podRefusedFormStatus;
+      const message = status === 404 ? 'No handler found' : status === 415 ? 'Content type not supported' : `Required parameter 'refreshToken' is not present`;
+      return podError(status, message, path);
+    }
     if (!hasValidBasic(req)) return podError(401, 'Full authentication is required to access this resource', path);
     if (!refreshToken) {
       const where = form === 'body' ? 'the form body' : 'the query string';

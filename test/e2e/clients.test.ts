@@ -32,10 +32,10 @@ describe('clients', () => {
     expect(await labels()).toEqual(expect.arrayContaining(['Redirect URI', 'Client secret']));
 
     await dialog.getByLabel('Provider').selectOption('podshop');
-    expect(await labels()).toEqual(expect.arrayContaining(['Environment', 'Client key']));
-    const envs = await dialog.getByLabel('Environment').locator('option').allTextContents();
-    expect(envs.join('|')).toContain('https://api.pod.shop');
-    expect(envs.join('|')).toContain('https://dev-api.pod.shop');
+    // POD Shop documents one host, dev-api: it is the default, any other is typed (docs/providers.md §3).
+    expect(await labels()).toEqual(expect.arrayContaining(['Base URL', 'Client key']));
+    expect(await labels()).not.toContain('Environment');
+    expect(await dialog.getByText('Default: https://dev-api.pod.shop').count()).toBe(1);
     expect(await dialog.getByRole('group', { name: 'Refresh request form' }).count()).toBe(1);
 
     await dialog.getByLabel('Provider').selectOption('itcode');
@@ -76,7 +76,6 @@ describe('clients', () => {
     let dialog = page.getByRole('dialog', { name: 'New client' });
     await dialog.getByLabel('Provider').selectOption('podshop');
     await dialog.getByLabel('Name').fill('POD staging');
-    await dialog.getByLabel('Environment').selectOption('dev');
     await dialog.getByLabel('Client ID').fill('pod-id');
     await dialog.getByLabel('Client key').fill('pod-key');
     await dialog.getByRole('button', { name: 'Create client' }).click();
@@ -90,11 +89,11 @@ describe('clients', () => {
     expect(await dialog.getByLabel('Name').inputValue()).toBe('POD staging');
     expect(await dialog.getByText('Leave empty to keep the stored secret.').count()).toBe(1);
     await dialog.getByLabel('Name').fill('POD prod');
-    await dialog.getByLabel('Environment').selectOption('prod');
+    await dialog.getByLabel('Base URL').fill('https://pod.example.test');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { level: 1, name: 'POD prod' }).waitFor();
     view = h.desk.getClient('POD prod');
-    expect(view.config.baseUrl).toBe('https://api.pod.shop');
+    expect(view.config.baseUrl).toBe('https://pod.example.test');
     expect(view.hasSecret).toBe(true);
 
     await page.getByRole('button', { name: 'Duplicate' }).click();

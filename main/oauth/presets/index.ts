@@ -6,7 +6,7 @@ import { daouofficePreset } from './daouoffice';
 import { hejhomePreset } from './hejhome';
 import { itcodePreset } from './itcode';
 import { oauth2Preset } from './oauth2';
-import { PODSHOP_BASE_URLS, podshopPreset } from './podshop';
+import { PODSHOP_DOCUMENTED_BASE_URL, podshopPreset } from './podshop';
 import type { Preset } from './preset';
 
 export type { Preset, PresetOperations, PresetEnvironment } from './preset';
@@ -34,8 +34,11 @@ export function providerInfos(): ProviderInfo[] {
   }));
 }
 
-/** The preset's base URL (POD Shop: per environment, prod by default); '' for the generic client. */
+/**
+ * The preset's base URL; '' for the generic client. POD Shop documents only its dev host: a
+ * client marked 'prod' has no default (docs/providers.md §3), its address is typed by the user.
+ */
 export function defaultBaseUrl(provider: ProviderId, env?: PodShopEnv | null): string {
-  if (provider === 'podshop') return PODSHOP_BASE_URLS[env ?? 'prod'];
+  if (provider === 'podshop') return env === 'prod' ? '' : PODSHOP_DOCUMENTED_BASE_URL;
   return PRESETS[provider].environments[0]?.baseUrl ?? '';
 }

@@ -1,9 +1,9 @@
 /**
- * POD Shop Admin API — PROVIDERS.md §3, seeds/002: Basic credentials exchanged for a Bearer token,
- * refreshed with `refreshToken` in one of the document's two forms.
+ * POD Shop Admin API — docs/providers.md §3, seeds/002: Basic credentials exchanged for a Bearer
+ * token, refreshed with `refreshToken` in one of the document's two forms.
  */
 import { TokenDeskError } from '../../model/errors';
-import type { ClientConfig, PodRefreshForm, PodShopEnv, TokenSet } from '../../model/types';
+import type { ClientConfig, PodRefreshForm, TokenSet } from '../../model/types';
 import {
   basicAuthorization,
   context,
@@ -21,22 +21,29 @@ import { NO_CAPABILITIES, type Preset } from './preset';
 
 const LABEL = 'POD Shop';
 
-export const PODSHOP_BASE_URLS: Record<PodShopEnv, string> = {
-  prod: 'https://api.pod.shop',
-  // The doc's examples use the dev host (PROVIDERS.md §3).
-  dev: 'https://dev-api.pod.shop',
-};
+/**
+ * The only host the document names (docs/providers.md §3). It documents no production host, so
+ * none is invented: any other address is one the user types.
+ */
+export const PODSHOP_DOCUMENTED_BASE_URL = 'https://dev-api.pod.shop';
 
 function baseUrl(client: ClientConfig): string {
-  return client.baseUrl.trim() !== '' ? client.baseUrl.trim() : PODSHOP_BASE_URLS[client.env ?? 'prod'];
+  return client.baseUrl.trim() !== '' ? client.baseUrl.trim() : PODSHOP_DOCUMENTED_BASE_URL;
 }
 
-/** PROVIDERS.md §3 "plain Basic": `Basic base64(client_id:client_key)`, usable on every Admin API call. */
+/**
+ * Answers after which the other documented refresh form is tried: 404 (no such route), 400 and
+ * 415 (a server that wants the parameter in another place or encoding). 401 is not one of them:
+ * that is the refresh token refused.
+ */
+const TRY_OTHER_FORM = new Set([400, 404, 415]);
+
+/** docs/providers.md §3 "plain Basic": `Basic base64(client_id:client_key)`, usable on every Admin API call. */
 export function podshopBasicHeader(input: FlowInput): string {
   return basicAuthorization(requireClientId(input, LABEL), requireSecret(input, LABEL, 'client key'), { formEncode: false });
 }
 
-/** PROVIDERS.md §3 "token": POST /ac/oauth/ext/token, the Basic header only — no body, no grant_type. */
+/** docs/providers.md §3 "token": POST /ac/oauth/ext/token, the Basic header only — no body, no grant_type. */
 async function issue(deps: FlowDeps, input: FlowInput): Promise<TokenSet> {
   const request = {
     url: endpoint(baseUrl(input.client), '/ac/oauth/ext/token'),
@@ -47,7 +54,7 @@ async function issue(deps: FlowDeps, input: FlowInput): Promise<TokenSet> {
 }
 
 /**
- * PROVIDERS.md §3 "refresh", in the form the client is set to: the table's (`refreshToken` in the
+ * docs/providers.md §3 "refresh", in the form the client is set to: the table's (`refreshToken` in the
  * form body of /ac/oauth/ext/token/refresh) or the curl example's (query string of
  * /ac/oauth/external/{clientId}/refresh).
  */
@@ -79,37 +86,45 @@ async function sendToken(
   return { res, token: () => processTokenResponse(res, context(LABEL, action), { now: deps.now(), previous }) };
 }
 
+/**
+ * The document disagrees with itself about the refresh (docs/providers.md §3): the form that worked
+ * last for this client goes first (else the configured one), the other is tried once after an
+ * answer that says "not like this", and the one that worked is remembered with the token.
+ */
 async function refresh(deps: FlowDeps, input: FlowInput, current: TokenSet): Promise<TokenSet> {
-  if (!current.refreshToken) return issue(deps, input);
-  const configured = input.client.podRefreshForm ?? 'body';
-  let attempt = await sendToken(deps, input, 'refresh', podshopRefreshRequest(input, current.refreshToken, configured), current);
-  if (attempt.res.status === 404) {
-    // The document disagrees with itself about the refresh route: a server without the
-    // configured one answers 404, so the other documented form is tried once.
-    const other: PodRefreshForm = configured === 'body' ? 'query' : 'body';
-    attempt = await sendToken(deps, input, 'refresh', podshopRefreshRequest(input, current.refreshToken, other), current);
+  const remembered = current.refreshForm;
+  if (!current.refreshToken) return withForm(await issue(deps, input), remembered);
+  const first = remembered ?? input.client.podRefreshForm ?? 'body';
+  let form = first;
+  let attempt = await sendToken(deps, input, 'refresh', podshopRefreshRequest(input, current.refreshToken, first), current);
+  if (TRY_OTHER_FORM.has(attempt.res.status)) {
+    form = first === 'body' ? 'query' : 'body';
+    const other = await sendToken(deps, input, 'refresh', podshopRefreshRequest(input, current.refreshToken, form), current);
+    // Where the other form fails too, the first answer is the one to report.
+    if (TRY_OTHER_FORM.has(other.res.status)) form = first;
+    else attempt = other;
   }
   try {
-    return attempt.token();
+    return withForm(attempt.token(), form);
   } catch (error) {
     // A refresh token POD Shop no longer takes (401) is no dead end: the Basic exchange issues a
-    // new pair without the user (PROVIDERS.md §3). Bad client credentials fail there too, clearly.
-    if (error instanceof TokenDeskError && attempt.res.status === 401) return issue(deps, input);
+    // new pair without the user (docs/providers.md §3). Bad client credentials fail there too, clearly.
+    if (error instanceof TokenDeskError && attempt.res.status === 401) return withForm(await issue(deps, input), remembered);
     throw error;
   }
+}
+
+function withForm(token: TokenSet, form: PodRefreshForm | undefined): TokenSet {
+  return form ? { ...token, refreshForm: form } : token;
 }
 
 export const podshopPreset: Preset = {
   id: 'podshop',
   label: LABEL,
   grant: 'Basic credentials → Bearer token',
-  environments: [
-    { id: 'prod', label: 'api.pod.shop', baseUrl: PODSHOP_BASE_URLS.prod },
-    { id: 'dev', label: 'dev-api.pod.shop', baseUrl: PODSHOP_BASE_URLS.dev },
-  ],
+  environments: [{ id: 'dev', label: 'dev-api.pod.shop', baseUrl: PODSHOP_DOCUMENTED_BASE_URL }],
   fields: [
-    { key: 'env', required: true, default: 'prod' },
-    { key: 'baseUrl', required: true, default: PODSHOP_BASE_URLS.prod },
+    { key: 'baseUrl', required: true, default: PODSHOP_DOCUMENTED_BASE_URL },
     { key: 'clientId', required: true, default: null },
     { key: 'clientSecret', required: true, default: null },
     { key: 'podRefreshForm', required: false, default: 'body' },

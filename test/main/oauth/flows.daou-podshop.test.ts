@@ -1,8 +1,9 @@
-/** Daou Office (PROVIDERS.md §2) and POD Shop (§3) over real HTTP against the sandbox. */
+/** Daou Office (docs/providers.md §2) and POD Shop (§3) over real HTTP against the sandbox. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DAOU_ERRORS, MALFORMED_JSON_BODY, startSandbox, type Sandbox } from '../../../main/sandbox';
 import type { PodRefreshForm } from '../../../main/model/types';
 import { basicHeader, beginSignIn, issueToken, refreshToken } from '../../../main/oauth/flows';
+import { jsonObjectBody } from '../../../main/oauth/provider-errors';
 import { clientConfig, flowInput, recordingDeps } from '../../helpers/oauth-browser';
 
 let sandbox: Sandbox;
@@ -14,6 +15,7 @@ beforeEach(() => {
   sandbox.faults.clear();
   sandbox.resetCounters();
   sandbox.config.podRefreshForms = ['body', 'query'];
+  sandbox.config.podRefusedFormStatus = 404;
 });
 
 function daou(clientId: string = sandbox.credentials.daouoffice.clientId, secret: string = sandbox.credentials.daouoffice.clientSecret) {
@@ -61,6 +63,25 @@ describe('Daou Office', () => {
     await expect(issueToken(recordingDeps(), daou(undefined, 'wrong'))).rejects.toMatchObject({
       providerMessage: '연동비밀키(clientSecret)를 확인하세요',
     });
+  });
+
+  it("shows Daou's error body sent with HTTP 200 as the provider's error, not as a missing token", async () => {
+    sandbox.faults.next('error_body_200');
+    const error = await issueToken(recordingDeps(), daou()).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'provider_rejected',
+      status: 200,
+      providerMessage: DAOU_ERRORS.invalidClientId.messageDetail,
+      message: `Daou Office rejected the token request with "invalid_client": ${DAOU_ERRORS.invalidClientId.messageDetail}. Check the client ID and client secret.`,
+    });
+    expect((error as Error).message).not.toMatch(/access token/);
+  });
+
+  it("reads Daou's error fields out of a 200 body as broken as its own failure sample", async () => {
+    const body = '{\n"code" : "401",\n"message" : "invalid_client",\n"messageDetail" : "연동ID(clientId)를 확인하세요"\n"message" : "invalid_client",\n}';
+    expect(() => jsonObjectBody({ status: 200, headers: { 'content-type': 'application/json' }, body }, { provider: 'Daou Office', action: 'issue' })).toThrow(
+      expect.objectContaining({ code: 'provider_rejected', providerMessage: '연동ID(clientId)를 확인하세요', rawBody: body }),
+    );
   });
 
   it('turns the malformed JSON of its own docs into a clear error with the raw body', async () => {
@@ -136,6 +157,41 @@ describe('POD Shop', () => {
     const next = await refreshToken(deps, pod('body'), token);
     expect(next.refreshToken).not.toBe(token.refreshToken);
     expect(deps.exchanges.slice(-2).map((ex) => ex.status)).toEqual([404, 200]);
+  });
+
+  for (const status of [400, 415] as const) {
+    it(`falls back on ${status} too, remembers the form that worked, and starts with it next time`, async () => {
+      sandbox.config.podRefreshForms = ['query'];
+      sandbox.config.podRefusedFormStatus = status;
+      const deps = recordingDeps();
+      const token = await issueToken(deps, pod('body'));
+      expect(token.refreshForm).toBeUndefined();
+      const next = await refreshToken(deps, pod('body'), token);
+      expect(deps.exchanges.slice(-2).map((ex) => ex.status)).toEqual([status, 200]);
+      expect(next.refreshForm).toBe('query');
+      const third = await refreshToken(deps, pod('body'), next);
+      expect(deps.exchanges.at(-1)!.url).toContain('/ac/oauth/external/');
+      expect(deps.exchanges.at(-1)!.status).toBe(200);
+      expect(third.refreshForm).toBe('query');
+      expect(sandbox.counters['pod.refresh']).toBe(1);
+    });
+  }
+
+  it('uses the documented dev-api host when no base URL is typed', async () => {
+    const creds = sandbox.credentials.podshop;
+    const input = flowInput(clientConfig('podshop', { baseUrl: '', clientId: creds.clientId }), { clientSecret: creds.clientSecret });
+    const urls: string[] = [];
+    const deps = {
+      now: () => Date.now(),
+      http: {
+        send: async (req: { url: string }) => {
+          urls.push(req.url);
+          throw new Error('not sent in this test');
+        },
+      },
+    };
+    await expect(issueToken(deps as never, input)).rejects.toThrow('not sent in this test');
+    expect(urls).toEqual(['https://dev-api.pod.shop/ac/oauth/ext/token']);
   });
 
   it('refreshes twice in a row under rotation', async () => {

@@ -9,14 +9,15 @@ describe('presets', () => {
     expect(providerInfos().map((info) => info.id).sort()).toEqual([...PROVIDER_IDS].sort());
   });
 
-  it('offers POD Shop api and dev-api environments', () => {
+  it('offers POD Shop only the documented dev-api host; a production host is typed by the user', () => {
     const pod = providerInfos().find((info) => info.id === 'podshop')!;
-    expect(pod.environments).toEqual([
-      { id: 'prod', label: 'api.pod.shop', baseUrl: 'https://api.pod.shop' },
-      { id: 'dev', label: 'dev-api.pod.shop', baseUrl: 'https://dev-api.pod.shop' },
-    ]);
+    expect(pod.environments).toEqual([{ id: 'dev', label: 'dev-api.pod.shop', baseUrl: 'https://dev-api.pod.shop' }]);
+    expect(pod.fields.find((f) => f.key === 'baseUrl')!.default).toBe('https://dev-api.pod.shop');
+    expect(pod.fields.some((f) => f.key === 'env')).toBe(false);
+    expect(defaultBaseUrl('podshop')).toBe('https://dev-api.pod.shop');
     expect(defaultBaseUrl('podshop', 'dev')).toBe('https://dev-api.pod.shop');
-    expect(defaultBaseUrl('podshop')).toBe('https://api.pod.shop');
+    expect(defaultBaseUrl('podshop', 'prod')).toBe('');
+    expect(JSON.stringify(providerInfos())).not.toContain('https://api.pod.shop');
   });
 
   it('knows the documented base URLs', () => {

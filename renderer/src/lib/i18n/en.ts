@@ -156,6 +156,9 @@ export const en = {
   'detail.off': 'off',
   'detail.userInfo': 'User info',
   'detail.notFound': 'This client no longer exists.',
+  'detail.refreshForm': 'Refresh form that works',
+  'detail.refreshForm.body': 'refreshToken in the form body (the document’s table)',
+  'detail.refreshForm.query': 'refreshToken in the query string (the document’s curl example)',
 
   'exchange.request': 'Request',
   'exchange.response': 'Response',

@@ -158,6 +158,9 @@ export const ko: Catalogue = {
   'detail.off': '꺼짐',
   'detail.userInfo': '사용자 정보',
   'detail.notFound': '이 클라이언트는 더 이상 없습니다.',
+  'detail.refreshForm': '통하는 갱신 방식',
+  'detail.refreshForm.body': '폼 본문의 refreshToken (문서의 표)',
+  'detail.refreshForm.query': '쿼리 문자열의 refreshToken (문서의 curl 예시)',
 
   'exchange.request': '요청',
   'exchange.response': '응답',
