@@ -15,7 +15,7 @@ export function envName(clientName: string): string {
   return `${slug || 'CLIENT'}_ACCESS_TOKEN`;
 }
 
-/** itcode's tokens travel as cookies (PROVIDERS.md §4); everyone else's as a Bearer header. */
+/** itcode's tokens travel as cookies (docs/providers.md §4); everyone else's as a Bearer header. */
 export function authorizationHeader(token: TokenSet): string {
   if (token.cookies?.['access']) return `Cookie: access=${token.accessToken}`;
   const scheme = token.tokenType.toLowerCase() === 'bearer' ? 'Bearer' : token.tokenType || 'Bearer';

@@ -50,7 +50,7 @@ export interface ResponseFieldNames {
   scope?: string;
 }
 
-/** Every knob of the generic RFC 6749 client (PROVIDERS.md, "A generic RFC 6749 client"). */
+/** Every knob of the generic RFC 6749 client (docs/providers.md §5). */
 export interface GenericSettings {
   grant: GenericGrant;
   authorizationUrl: string | null;

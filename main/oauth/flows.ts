@@ -29,7 +29,7 @@ export async function beginSignIn(deps: FlowDeps, input: FlowInput, opts: BeginS
   return operation(input, 'beginSignIn', 'sign in (they issue tokens directly)')(deps, input, opts);
 }
 
-/** itcode re-consent (PROVIDERS.md §4): a pending sign-in whose authorize URL re-prompts. */
+/** itcode re-consent (docs/providers.md §4): a pending sign-in whose authorize URL re-prompts. */
 export async function beginReconsent(
   deps: FlowDeps,
   input: FlowInput,
@@ -76,7 +76,7 @@ export async function reconsentUrl(deps: FlowDeps, input: FlowInput, current: To
   return operation(input, 'reconsentUrl', 're-consent')(deps, input, current);
 }
 
-/** PROVIDERS.md §3 "plain Basic": `Basic base64(client_id:client_key)` for POD Shop's direct calls. */
+/** docs/providers.md §3 "plain Basic": `Basic base64(client_id:client_key)` for POD Shop's direct calls. */
 export function basicHeader(input: FlowInput): string {
   if (input.client.provider !== 'podshop') {
     throw new TokenDeskError('unsupported', `${PRESETS[input.client.provider].label} clients have no Basic header to copy.`);

@@ -1,7 +1,7 @@
 /**
  * The one HTTP client of the OAuth layer (and the only file that imports axios). It never throws
  * on an HTTP status, keeps every body as raw text (a malformed body must reach the user as it was
- * sent, PROVIDERS.md §2), never follows redirects (a redirect to the redirect URI carries the code),
+ * sent, docs/providers.md §2), never follows redirects (a redirect to the redirect URI carries the code),
  * and records every exchange — failed ones included — through `onExchange`.
  */
 import { randomUUID } from 'node:crypto';

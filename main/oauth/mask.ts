@@ -90,7 +90,7 @@ export function maskSecretFields(text: string): string {
     );
 }
 
-/** Daou's error body has `"code": "401"`, an HTTP status as a string (PROVIDERS.md §2), not a secret. */
+/** Daou's error body has `"code": "401"`, an HTTP status as a string (docs/providers.md §2), not a secret. */
 function isStatusCode(open: string, value: string): boolean {
   return open.startsWith('"code"') && /^\d{3}$/.test(value);
 }

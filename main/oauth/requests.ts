@@ -67,7 +67,7 @@ export function withQuery(url: string, params: Readonly<Record<string, string>>)
 
 /**
  * RFC 6749 §2.3.1: `Basic base64(urlencode(id):urlencode(secret))`. With `formEncode: false`, the
- * plain RFC 7617 form `base64(id:secret)` the preset documents describe (PROVIDERS.md §1-§3).
+ * plain RFC 7617 form `base64(id:secret)` the preset documents describe (docs/providers.md §1-§3).
  */
 export function basicAuthorization(id: string, secret: string, opts: { formEncode: boolean }): string {
   const enc = (s: string): string => (opts.formEncode ? formBody({ v: s }).slice(2) : s);
@@ -157,7 +157,7 @@ export function context(provider: string, action: OAuthAction): ResponseContext 
 
 export interface CallbackCheck {
   provider: string;
-  /** Hejhome documents no `state` (PROVIDERS.md §1): a missing one is accepted, a different one never. */
+  /** Hejhome documents no `state` (docs/providers.md §1): a missing one is accepted, a different one never. */
   stateOptional?: boolean;
 }
 

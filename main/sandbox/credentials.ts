@@ -12,7 +12,7 @@ export const SANDBOX_CREDENTIALS = {
   hejhome: {
     clientId: 'sandbox-hejhome-client',
     clientSecret: 'sandbox-hejhome-secret',
-    /** Registered redirect URI; compared as raw, unencoded text (PROVIDERS.md §1). */
+    /** Registered redirect URI; compared as raw, unencoded text (docs/providers.md §1). */
     redirectUri: 'http://127.0.0.1:47823/hejhome/callback',
     /** The account for the ID/PW login page. */
     username: 'sandbox@tokendesk.dev',
@@ -20,11 +20,11 @@ export const SANDBOX_CREDENTIALS = {
   },
   podshop: {
     clientId: 'sandbox-pod-client',
-    /** POD Shop calls it the client key (PROVIDERS.md §3). */
+    /** POD Shop calls it the client key (docs/providers.md §3). */
     clientSecret: 'sandbox-pod-key',
   },
   itcode: {
-    /** itcode's backend holds the platform keys itself: the app has no client id (PROVIDERS.md §4). */
+    /** itcode's backend holds the platform keys itself: the app has no client id (docs/providers.md §4). */
     platformClientIds: {
       naver: 'sandbox-naver-app',
       kakao: 'sandbox-kakao-app',
@@ -83,7 +83,7 @@ export const SANDBOX_CUSTOM_FIELDS = {
 export const SANDBOX_API_PATHS = {
   daouoffice: '/public/v1/me',
   hejhome: '/openapi/homes',
-  /** Accepts plain Basic as well as Bearer (PROVIDERS.md §3). */
+  /** Accepts plain Basic as well as Bearer (docs/providers.md §3). */
   podshop: '/ac/ext/v1/me',
   itcode: '/oauth2/api/userinfo',
   oauth2: '/oauth2/userinfo',
@@ -113,7 +113,7 @@ export const DEFAULT_SANDBOX_LIFETIMES: SandboxLifetimes = {
   daouAccess: 300,
   hejhomeAccess: 300,
   // The refresh token's lifetime is not in Hejhome's response: the preset assumes the documented
-  // 360 days (PROVIDERS.md §1), so the sandbox keeps its refresh tokens that long too.
+  // 360 days (docs/providers.md §1), so the sandbox keeps its refresh tokens that long too.
   hejhomeRefresh: 360 * 86_400,
   podAccess: 240,
   podRefresh: 1800,

@@ -1,5 +1,5 @@
 /**
- * Daou Office (PROVIDERS.md §2, seeds/001): client credentials with Basic auth and a form body.
+ * Daou Office (docs/providers.md §2, seeds/001): client credentials with Basic auth and a form body.
  * Errors are `{ code: "401", message, messageDetail }` with `code` a string and a Korean detail.
  */
 import { SANDBOX_API_PATHS, SANDBOX_CREDENTIALS } from './credentials';

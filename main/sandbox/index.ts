@@ -1,6 +1,6 @@
 /**
  * The built-in sandbox: one local HTTP server (node:http, 127.0.0.1 only) that emulates the four
- * provider APIs of PROVIDERS.md and a generic RFC 6749 server, as strictly as their documents.
+ * provider APIs of docs/providers.md and a generic RFC 6749 server, as strictly as their documents.
  * It is the app's first-run default server and the server every integration test talks to.
  * It never logs: requests carry secrets.
  */

@@ -1,5 +1,5 @@
 /**
- * POD Shop Admin API (PROVIDERS.md §3, seeds/002): Basic credentials exchanged for a Bearer token.
+ * POD Shop Admin API (docs/providers.md §3, seeds/002): Basic credentials exchanged for a Bearer token.
  * The token call has no body and no grant_type. The refresh exists in two documented forms — the
  * table's (`refreshToken` in the form body of /ac/oauth/ext/token/refresh) and the curl example's
  * (`?refreshToken=` on /ac/oauth/external/{id}/refresh) — and `config.podRefreshForms` decides

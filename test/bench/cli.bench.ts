@@ -5,7 +5,7 @@
  * Plain Node (node:* imports only, no TypeScript-only syntax) so that test/bench/run.mjs can import
  * it under Node 24's type stripping, and `node test/bench/cli.bench.ts` runs it alone. It needs the
  * built bundle (`npm run build:cli`). The token comes from a tiny local token endpoint shaped like
- * Daou Office's (PROVIDERS.md §2), issued once through the CLI itself.
+ * Daou Office's (docs/providers.md §2), issued once through the CLI itself.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Daou Office — PROVIDERS.md §2, seeds/001: client credentials (RFC 6749 §4.4) with Basic auth
+ * Daou Office — docs/providers.md §2, seeds/001: client credentials (RFC 6749 §4.4) with Basic auth
  * and a form body. `expires_in` may be a string; errors are `{code, message, messageDetail}`
  * (both handled by normalize / provider-errors). No refresh token: refreshing re-issues.
  */

@@ -1,5 +1,5 @@
 /**
- * Hejhome (goqual.io) — PROVIDERS.md §1, seeds/000: authorization code with Basic client auth.
+ * Hejhome (goqual.io) — docs/providers.md §1, seeds/000: authorization code with Basic client auth.
  */
 import type { TokenSet } from '../../model/types';
 import {
@@ -23,16 +23,16 @@ import { NO_CAPABILITIES, type Preset } from './preset';
 
 const LABEL = 'Hejhome';
 const DEFAULT_BASE_URL = 'https://goqual.io';
-/** The refresh token lives 360 days and the response does not say so (PROVIDERS.md §1). */
+/** The refresh token lives 360 days and the response does not say so (docs/providers.md §1). */
 export const HEJHOME_REFRESH_LIFETIME_SECONDS = 360 * 86_400;
 
-/** PROVIDERS.md §1: the doc's Basic is plain base64(client_id:client_secret). */
+/** docs/providers.md §1: the doc's Basic is plain base64(client_id:client_secret). */
 function authorization(input: FlowInput): string {
   return basicAuthorization(requireClientId(input, LABEL), requireSecret(input, LABEL), { formEncode: false });
 }
 
 /**
- * PROVIDERS.md §1 "authorize": `scope` is the fixed `openapi`, and the redirect_uri goes in
+ * docs/providers.md §1 "authorize": `scope` is the fixed `openapi`, and the redirect_uri goes in
  * WITHOUT URL-encoding ("인코딩 없이 보내주셔야 합니다"), compared as text with the registered one.
  * It comes last so that the raw text runs to the end of the address.
  */
@@ -41,7 +41,7 @@ export function hejhomeAuthorizeUrl(baseUrl: string, clientId: string, redirectU
   return `${endpoint(baseUrl, '/login/openapi')}?${encoded}&redirect_uri=${redirectUri}`;
 }
 
-/** PROVIDERS.md §1 "token": grant_type, code and redirect_uri in the QUERY STRING, no body. */
+/** docs/providers.md §1 "token": grant_type, code and redirect_uri in the QUERY STRING, no body. */
 export function hejhomeTokenUrl(baseUrl: string, code: string, redirectUri: string): string {
   const encoded = formBody({ grant_type: 'authorization_code', code });
   return `${endpoint(baseUrl, '/oauth/token')}?${encoded}&redirect_uri=${redirectUri}`;
@@ -95,7 +95,7 @@ export const hejhomePreset: Preset = {
     );
   },
 
-  /** PROVIDERS.md §1 "refresh": Basic, form BODY; the answer rotates the refresh token. */
+  /** docs/providers.md §1 "refresh": Basic, form BODY; the answer rotates the refresh token. */
   refreshToken(deps, input, current: TokenSet) {
     return tokenRequest(
       deps,

@@ -1,5 +1,5 @@
 /**
- * The generic RFC 6749 client (PROVIDERS.md "A generic RFC 6749 client"): authorization code with
+ * The generic RFC 6749 client (docs/providers.md §5): authorization code with
  * state and PKCE, client credentials, password (legacy), refresh with rotation, RFC 7009
  * revocation; client auth Basic / body / none; parameters in the body or the query string;
  * extra parameters; custom response field names; a separate refresh URL.

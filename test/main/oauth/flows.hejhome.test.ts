@@ -1,4 +1,4 @@
-/** Hejhome over real HTTP against the sandbox (PROVIDERS.md §1). */
+/** Hejhome over real HTTP against the sandbox (docs/providers.md §1). */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../main/sandbox';
 import { beginSignIn, completeSignIn, issueToken, refreshToken } from '../../../main/oauth/flows';
@@ -49,7 +49,7 @@ describe('Hejhome', () => {
     expect(token.refreshToken).not.toBeNull();
     expect(token.scope).toBe('openapi');
     expect(token.expiresAt).toBeGreaterThanOrEqual(before + sandbox.lifetimes.hejhomeAccess * 1000);
-    // The refresh lifetime is the preset's knowledge: 360 days (PROVIDERS.md §1).
+    // The refresh lifetime is the preset's knowledge: 360 days (docs/providers.md §1).
     expect(token.refreshExpiresAt! - token.issuedAt).toBe(HEJHOME_REFRESH_LIFETIME_SECONDS * 1000);
     const exchange = deps.exchanges.at(-1)!;
     expect(exchange.url).toMatch(/\/oauth\/token\?grant_type=authorization_code&code=[^&]+&redirect_uri=http:\/\/127\.0\.0\.1:47823\/hejhome\/callback$/);
@@ -90,6 +90,30 @@ describe('Hejhome', () => {
     expect(second.refreshToken).not.toBe(first.refreshToken);
     // The replaced refresh token is dead: keeping the newest one matters.
     await expect(refreshToken(deps, input(), token)).rejects.toMatchObject({ code: 'invalid_grant' });
+  });
+
+  it('a refresh that hands back the same refresh token keeps the expiry counted from its first receipt', async () => {
+    let now = Date.now();
+    const deps = recordingDeps({ now: () => now });
+    const pending = await beginSignIn(deps, input());
+    const token = await completeSignIn(deps, input(), pending, await playUser(pending.authorizeUrl, login()));
+    expect(token.refreshExpiresAt).toBe(now + HEJHOME_REFRESH_LIFETIME_SECONDS * 1000);
+    sandbox.config.hejhomeSameRefreshToken = true;
+    try {
+      now += 30 * 86_400_000;
+      const next = await refreshToken(deps, input(), token);
+      expect(next.accessToken).not.toBe(token.accessToken);
+      expect(next.refreshToken).toBe(token.refreshToken);
+      expect(next.refreshExpiresAt).toBe(token.refreshExpiresAt);
+      sandbox.config.hejhomeSameRefreshToken = false;
+      // A new value starts its own 360 days.
+      now += 86_400_000;
+      const rotated = await refreshToken(deps, input(), next);
+      expect(rotated.refreshToken).not.toBe(next.refreshToken);
+      expect(rotated.refreshExpiresAt).toBe(now + HEJHOME_REFRESH_LIFETIME_SECONDS * 1000);
+    } finally {
+      sandbox.config.hejhomeSameRefreshToken = false;
+    }
   });
 
   it('reports bad client credentials at the code exchange', async () => {

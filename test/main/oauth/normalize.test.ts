@@ -77,6 +77,16 @@ describe('processTokenResponse', () => {
     expect(next.refreshExpiresAt).toBe(NOW + 360 * 86_400_000);
   });
 
+  it('a refresh token handed back unchanged keeps its expiry; refresh_expires_in, when sent, still wins', () => {
+    const previous = { refreshToken: 'same', refreshExpiresAt: NOW + 5 } as TokenSet;
+    const kept = processTokenResponse(res(200, '{"access_token":"a2","refresh_token":"same"}'), ctx, { now: NOW, previous, refreshLifetimeSeconds: 60 });
+    expect(kept.refreshExpiresAt).toBe(NOW + 5);
+    const generic = processTokenResponse(res(200, '{"access_token":"a2","refresh_token":"same"}'), ctx, { now: NOW, previous });
+    expect(generic.refreshExpiresAt).toBe(NOW + 5);
+    const told = processTokenResponse(res(200, '{"access_token":"a2","refresh_token":"same","refresh_expires_in":9}'), ctx, { now: NOW, previous });
+    expect(told.refreshExpiresAt).toBe(NOW + 9000);
+  });
+
   it('turns a body that is not JSON into a clear error carrying the raw body', () => {
     const malformed = '{\n"token_type" : "bearer",\n"expires_in" : 86400,\n"access_token" : "eyJ..."\n"expires_in" : 86400,\n}';
     const error = caught(() => processTokenResponse(res(200, malformed), ctx, { now: NOW }));
