@@ -132,6 +132,7 @@ export const tokenSetSchema = z.object({
   scope: z.string().nullable(),
   cookies: z.record(z.string(), z.string()).nullable(),
   raw: z.unknown(),
+  refreshForm: z.enum(['body', 'query']).optional(),
 });
 
 export const errorInfoSchema = z.looseObject({ code: z.string(), message: z.string() });
