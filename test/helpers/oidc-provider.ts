@@ -18,8 +18,11 @@ export interface OidcProviderOptions {
   features?: Configuration['features'];
   /** Anything else of the provider's configuration (ttl, scopes, pkce, …), merged over the defaults. */
   configuration?: Omit<Configuration, 'clients' | 'features'>;
-  /** Serve HTTPS with this certificate; `requestCert` asks clients for theirs (mTLS). */
-  tls?: { key: string; cert: string; requestCert?: boolean };
+  /**
+   * Serve HTTPS with this certificate; `ca` is the test CA (trusted by `signIn`, and the one client
+   * certificates are verified against); `requestCert` asks clients for theirs (RFC 8705).
+   */
+  tls?: { key: string; cert: string; ca?: string; requestCert?: boolean };
 }
 
 export interface OidcProviderHandle {
@@ -52,7 +55,14 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
   const listener = (req: IncomingMessage, res: ServerResponse) => handler(req, res);
   const server: Server = options.tls
     ? createHttpsServer(
-        { key: options.tls.key, cert: options.tls.cert, requestCert: options.tls.requestCert ?? false, rejectUnauthorized: false },
+        {
+          key: options.tls.key,
+          cert: options.tls.cert,
+          ...(options.tls.ca ? { ca: options.tls.ca } : {}),
+          requestCert: options.tls.requestCert ?? false,
+          // The provider decides (certificateAuthorized): an unknown certificate is its invalid_client, not a TLS abort.
+          rejectUnauthorized: false,
+        },
         listener,
       )
     : createHttpServer(listener);
@@ -93,7 +103,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
   return {
     provider,
     issuer,
-    signIn: (authorizeUrl, opts = {}) => playDevInteractions(options.tls?.cert ?? null, issuer, authorizeUrl, opts.login ?? 'alice', opts.deny ?? false),
+    signIn: (authorizeUrl, opts = {}) => playDevInteractions(options.tls?.ca ?? options.tls?.cert ?? null, issuer, authorizeUrl, opts.login ?? 'alice', opts.deny ?? false),
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
