@@ -8,6 +8,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/main/**/*.test.ts', 'test/renderer/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/helpers/no-unhandled.ts'],
           testTimeout: 20_000,
           // electron-store imports electron: inline it so the shell tests' mocked electron applies
           // (the real package would try to download its binary).
@@ -19,6 +20,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/helpers/no-unhandled.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // One Chromium at a time: the machine has two cores.

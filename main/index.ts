@@ -23,7 +23,10 @@ import { startSandbox } from './sandbox';
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  void main();
+  main().catch((error: unknown) => {
+    console.error(`TokenDesk could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    app.exit(1);
+  });
 }
 
 async function main(): Promise<void> {
@@ -65,7 +68,9 @@ async function main(): Promise<void> {
     else send('notices:changed', desk.notices());
     tray.update(desk.listClients());
   });
-  desk.onSignOut((clientId) => void clearPartition(clientId));
+  desk.onSignOut((clientId) =>
+    clearPartition(clientId).catch((error: unknown) => console.warn(`TokenDesk: the sign-in session could not be cleared: ${String(error)}`)),
+  );
 
   const agent = await startAgentServer(desk, { socketPath: defaultSocketPath(dataDir) });
 

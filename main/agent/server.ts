@@ -12,7 +12,9 @@ import { z } from 'zod';
 import type { DeskApi } from '../core/desk-api';
 import { TokenDeskError, toErrorInfo } from '../model/errors';
 import type { TokenSet } from '../model/types';
-import { clientInputSchema } from '../model/schemas';
+import { checkClientInput } from '../core/clients';
+import { LIMITS } from '../model/limits';
+import { clientInputSchema, type ClientInput } from '../model/schemas';
 import { connectAgent } from './client';
 import {
   AGENT_PROTOCOL_VERSION,
@@ -30,7 +32,7 @@ export interface AgentServer {
   close(): Promise<void>;
 }
 
-const ref = z.string().min(1).max(200);
+const ref = z.string().min(1).max(LIMITS.refChars);
 const noArgs = z.tuple([]);
 const byRef = z.tuple([ref]);
 
@@ -140,6 +142,14 @@ async function answer(desk: DeskApi, hello: AgentHello, line: string): Promise<A
     return { id, ok: true, value: hello };
   }
   const params = paramSchemas[request.method].safeParse(request.params);
+  if (!params.success && request.method === 'createClient') {
+    // The same words as standalone for the same input: the core's check names the field and the limit.
+    try {
+      checkClientInput(request.params[0] as ClientInput);
+    } catch (error) {
+      return { id, ok: false, error: toErrorInfo(error) };
+    }
+  }
   if (!params.success) {
     return { id, ok: false, error: { code: 'bad_request', message: `Invalid arguments for ${request.method}: ${params.error.issues[0]?.message ?? 'invalid'}.` } };
   }

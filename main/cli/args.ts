@@ -99,6 +99,7 @@ const COMMANDS: Record<CommandWithSpec, CommandSpec> = {
       'ca-file': text,
       dpop: bool,
       proxy: text,
+      'allow-insecure-http': bool,
     },
   },
   'clients list': { takesName: false, flags: json },
@@ -132,6 +133,7 @@ Commands:
                         tls_client_auth|self_signed_tls_client_auth|none
                  --private-key-file FILE --client-cert-file FILE --client-key-file FILE
                  --ca-file FILE --dpop --proxy URL]
+        [--allow-insecure-http]  accept http:// to a host other than this computer (warns on every send)
   clients list [--json]          clients show NAME [--json]          clients remove NAME
   issue NAME [--json]            client credentials, POD Shop exchange, password grant
   login NAME [--no-browser] [--json]

@@ -3,6 +3,8 @@
  * redirect on a loopback address, or read the address the user copied from the browser on stdin.
  */
 import { spawn } from 'node:child_process';
+import { formatBytes, LIMITS } from '../model/limits';
+import { CliError } from './exit';
 
 /** Opens the system browser; errors are ignored (the URL is printed anyway). */
 export function openBrowser(url: string): void {
@@ -29,19 +31,36 @@ export function readLine(stream: NodeJS.ReadableStream = process.stdin): Promise
   return readLines(stream, 1).then((lines) => lines[0] ?? null);
 }
 
-/** Up to `count` non-empty lines of stdin; fewer at end of input. Leaves the rest unread. */
-export function readLines(stream: NodeJS.ReadableStream, count: number): Promise<string[]> {
+/**
+ * Up to `count` non-empty lines of stdin; fewer at end of input. Leaves the rest unread. Reads no
+ * more than `maxBytes` in all: 200 MB piped without a newline ends with an error, not a full memory.
+ */
+export function readLines(stream: NodeJS.ReadableStream, count: number, maxBytes: number = LIMITS.stdinBytes): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const lines: string[] = [];
     let buffer = '';
-    const finish = () => {
+    let bytes = 0;
+    const stop = () => {
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);
       stream.pause();
+    };
+    const finish = () => {
+      stop();
       resolve(lines);
     };
     const onData = (chunk: Buffer | string) => {
+      bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      if (bytes > maxBytes) {
+        stop();
+        (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+        return reject(
+          new CliError(
+            `stdin held more than ${formatBytes(maxBytes)} ${lines.length === 0 ? 'before the first line ended' : 'in all'}; TokenDesk stopped reading it. Pipe only what was asked for, one value a line.`,
+          ),
+        );
+      }
       buffer += chunk.toString();
       let nl: number;
       while ((nl = buffer.indexOf('\n')) !== -1) {
@@ -72,7 +91,7 @@ export async function readSecret(prompt: string, stdin: NodeJS.ReadStream = proc
   process.stderr.write(prompt);
   stdin.setRawMode(true);
   try {
-    return await new Promise<string | null>((resolve) => {
+    return await new Promise<string | null>((resolve, reject) => {
       let value = '';
       const onData = (chunk: Buffer) => {
         for (const char of chunk.toString('utf8')) {
@@ -88,6 +107,14 @@ export async function readSecret(prompt: string, stdin: NodeJS.ReadStream = proc
             process.exit(130);
           }
           value = char === '\u007f' || char === '\b' ? value.slice(0, -1) : value + char;
+          // A paste gone wrong stops here rather than growing without end.
+          if (value.length > LIMITS.secretChars) {
+            stdin.off('data', onData);
+            stdin.pause();
+            process.stderr.write('\n');
+            reject(new CliError(`That is longer than a secret can be (${LIMITS.secretChars} characters); nothing was saved.`));
+            return;
+          }
         }
       };
       stdin.on('data', onData);

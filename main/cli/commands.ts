@@ -11,6 +11,7 @@ import type { CliDesk } from '../agent/client';
 import type { ParsedArgs } from './args';
 import { headersCommand, standardsClientFields } from './cmd-standards';
 import { startLoopbackListener } from '../oauth/signin';
+import { checkUrl } from '../model/urls';
 import { openBrowser, readLine, readLines, readSecret } from './browser';
 import { CliError, EXIT } from './exit';
 import {
@@ -19,6 +20,7 @@ import {
   exchangeLines,
   json,
   keyValues,
+  printable,
   statusJson,
   statusTable,
   summaryLine,
@@ -45,7 +47,7 @@ export async function runCommand(args: ParsedArgs, desk: CliDesk, io: CliIo): Pr
   switch (args.command) {
     case 'clients add': {
       const view = await desk.createClient(await clientInput(args, io, desk));
-      out(`Added ${view.config.name} (${view.config.provider}, ${view.config.baseUrl}).\n`);
+      out(`Added ${printable(view.config.name)} (${view.config.provider}, ${view.config.baseUrl}).\n`);
       return;
     }
     case 'clients list': {
@@ -55,7 +57,7 @@ export async function runCommand(args: ParsedArgs, desk: CliDesk, io: CliIo): Pr
       return out(
         table(
           ['NAME', 'PROVIDER', 'STATE', 'EXPIRES'],
-          views.map((view) => [view.config.name, view.config.provider, view.state, when(view.token?.expiresAt, io.now())]),
+          views.map((view) => [printable(view.config.name), view.config.provider, view.state, when(view.token?.expiresAt, io.now())]),
         ),
       );
     }
@@ -66,7 +68,7 @@ export async function runCommand(args: ParsedArgs, desk: CliDesk, io: CliIo): Pr
     case 'clients remove': {
       const view = await desk.getClient(name);
       await desk.removeClient(view.config.id);
-      return out(`Removed ${view.config.name}.\n`);
+      return out(`Removed ${printable(view.config.name)}.\n`);
     }
     case 'issue':
       return printOutcome(desk, await desk.issue(name), 'token issued', wantsJson, io);
@@ -88,11 +90,11 @@ export async function runCommand(args: ParsedArgs, desk: CliDesk, io: CliIo): Pr
     }
     case 'logout': {
       const view = await desk.signOut(name);
-      return out(`${view.config.name}: signed out.\n`);
+      return out(`${printable(view.config.name)}: signed out.\n`);
     }
     case 'revoke': {
       const view = await desk.revoke(name);
-      return out(`${view.config.name}: token revoked.\n`);
+      return out(`${printable(view.config.name)}: token revoked.\n`);
     }
     case 'exchanges': {
       const exchanges = await desk.exchanges(name, args.flags['reveal'] === true);
@@ -114,7 +116,7 @@ async function printOutcome(desk: CliDesk, view: ClientView, did: string, wantsJ
     return;
   }
   const token = view.token;
-  if (!token) throw new CliError(`${view.config.name} has no token after this step.`, EXIT.needsSignIn);
+  if (!token) throw new CliError(`${printable(view.config.name)} has no token after this step.`, EXIT.needsSignIn);
   // reveal, not validToken: it must print exactly what was just stored, never start another refresh.
   const accessToken = await desk.reveal(view.config.id, 'access');
   const refreshToken = token.hasRefreshToken ? await desk.reveal(view.config.id, 'refresh') : null;
@@ -134,12 +136,12 @@ async function login(desk: CliDesk, ref: string, noBrowser: boolean, io: CliIo):
   try {
     const pending = await desk.beginSignIn(client.config.id, loopback ? { redirectUri: loopback.redirectUri } : {});
     if (noBrowser) {
-      io.stderr.write(`Open this address in a browser and sign in to ${client.config.name}:\n${pending.authorizeUrl}\n`);
+      io.stderr.write(`Open this address in a browser and sign in to ${printable(client.config.name)}:\n${pending.authorizeUrl}\n`);
       io.stderr.write('Then paste the full address the browser was sent to (even if that page did not load):\n');
       return await completePasted(desk, client, io);
     }
     openBrowser(pending.authorizeUrl);
-    io.stderr.write(`Opening the browser to sign in to ${client.config.name}. If it does not open, visit:\n${pending.authorizeUrl}\n`);
+    io.stderr.write(`Opening the browser to sign in to ${printable(client.config.name)}. If it does not open, visit:\n${pending.authorizeUrl}\n`);
     if (loopback) {
       io.stderr.write(`Waiting for the browser to come back to ${pending.redirectUri} …\n`);
       return await desk.completeSignIn(client.config.id, await loopback.wait({ timeoutMs: LOOPBACK_TIMEOUT_MS }));
@@ -201,7 +203,12 @@ async function clientInput(args: ParsedArgs, io: CliIo, desk: CliDesk): Promise<
     clientSecret,
     password,
   };
-  // The generic client's endpoints are full URLs; its base URL (which the core requires) is the token URL's origin.
+  const allowInsecureHttp = args.flags['allow-insecure-http'] === true;
+  if (allowInsecureHttp) input.allowInsecureHttp = true;
+  // The generic client's endpoints are full URLs; its base URL (which the core requires) is the token
+  // URL's origin, so the token URL is checked first: a file: URL's origin is the string "null".
+  const tokenUrl = flag('token-url');
+  if (provider === 'oauth2' && tokenUrl !== undefined) checkUrl('Token URL', tokenUrl, { allowInsecureHttp });
   const baseUrl = flag('base-url') ?? (provider === 'oauth2' ? originOf(flag('token-url')) : undefined);
   if (baseUrl !== undefined) input.baseUrl = baseUrl;
   const redirectUri = flag('redirect-uri');

@@ -3,6 +3,7 @@
  * the line: it says what happened, what the provider said (as written, Korean included), and what
  * to do next.
  */
+import { escapeControl } from '../model/limits';
 import type { ErrorCode } from '../model/types';
 import { UsageError } from './args';
 
@@ -90,6 +91,6 @@ export function errorLine(error: unknown): string {
       line += ` Response body: ${body}`;
     }
   } else line = `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
-  // One line, whatever the provider sent.
-  return `tokendesk: ${line.replace(/\s*[\r\n]+\s*/g, ' ').trim()}`;
+  // One line, whatever the provider (or a client's name) sent, and no escape sequence reaches the terminal.
+  return `tokendesk: ${escapeControl(line.replace(/\s*[\r\n]+\s*/g, ' ').trim())}`;
 }

@@ -2,6 +2,8 @@
  * What the command line prints: the contract's token JSON, the client and status JSON, and the
  * human tables. Dates are ISO 8601 (UTC) in JSON; tables add the remaining time.
  */
+import { isoInstant, isValidInstant } from '../model/dates';
+import { escapeControl } from '../model/limits';
 import type { ClientView, Exchange, TokenSet } from '../model/types';
 import { formatRemaining } from '../core/views';
 
@@ -36,9 +38,14 @@ export interface ClientJson extends StatusJson {
   grant: string | null;
   next_refresh_at: string | null;
   last_error: string | null;
+  /** The user allowed cleartext http:// to a host other than this computer (--allow-insecure-http). */
+  insecure_http: boolean;
 }
 
-export const iso = (epochMs: number | null | undefined): string | null => (epochMs == null ? null : new Date(epochMs).toISOString());
+export const iso = isoInstant;
+
+/** A client's name (or any value from the store) as a terminal may show it: control characters escaped. */
+export const printable = escapeControl;
 
 export function tokenJson(client: string, token: Pick<TokenSet, 'accessToken' | 'tokenType' | 'expiresAt' | 'refreshToken' | 'refreshExpiresAt' | 'scope'>): TokenJson {
   return {
@@ -77,6 +84,7 @@ export function clientJson(view: ClientView): ClientJson {
     grant: config.generic?.grant ?? null,
     next_refresh_at: iso(view.nextRefreshAt),
     last_error: view.lastError?.message ?? null,
+    insecure_http: config.allowInsecureHttp === true,
   };
 }
 
@@ -87,7 +95,8 @@ export function json(value: unknown): string {
 /** "2025-06-01T12:00:00.000Z (in 4m 59s)", "—" for no time. */
 export function when(epochMs: number | null | undefined, now: number): string {
   if (epochMs == null) return '—';
-  const at = new Date(epochMs).toISOString();
+  const at = isoInstant(epochMs) ?? '—';
+  if (!isValidInstant(epochMs)) return at;
   return epochMs > now ? `${at} (in ${formatRemaining(epochMs - now)})` : `${at} (expired)`;
 }
 
@@ -103,7 +112,7 @@ export function statusTable(views: ClientView[], now: number): string {
   return table(
     ['CLIENT', 'PROVIDER', 'STATE', 'EXPIRES', 'REFRESH EXPIRES'],
     views.map((view) => [
-      view.config.name,
+      printable(view.config.name),
       view.config.provider,
       view.state,
       when(view.token?.expiresAt, now),
@@ -115,10 +124,10 @@ export function statusTable(views: ClientView[], now: number): string {
 export function clientDetails(view: ClientView, now: number): string {
   const c = clientJson(view);
   const rows: [string, string | null][] = [
-    ['name', c.client],
+    ['name', printable(c.client)],
     ['id', c.id],
     ['provider', c.provider + (c.grant ? ` (${c.grant})` : '')],
-    ['base url', c.base_url],
+    ['base url', c.base_url + (c.insecure_http ? '  (insecure http allowed: secrets may travel in cleartext)' : '')],
     ['client id', c.client_id || null],
     ['client secret', c.has_secret ? 'stored' : null],
     ['redirect uri', c.redirect_uri],
@@ -142,14 +151,14 @@ export function clientDetails(view: ClientView, now: number): string {
 /** One line saying where a client stands after issue, login or refresh. */
 export function summaryLine(view: ClientView, did: string, now: number): string {
   const expiry = view.token?.expiresAt != null ? `valid until ${when(view.token.expiresAt, now)}` : 'no expiry given';
-  return `${view.config.name}: ${did}, ${expiry}.\n`;
+  return `${printable(view.config.name)}: ${did}, ${expiry}.\n`;
 }
 
 export function exchangeLines(exchanges: Exchange[]): string {
   if (exchanges.length === 0) return 'No exchanges recorded yet.\n';
   const blocks = exchanges.map((ex, i) => {
     const outcome = ex.error ?? (ex.status === null ? 'no response' : String(ex.status));
-    const lines = [`#${i + 1} ${new Date(ex.startedAt).toISOString()} ${ex.method} ${ex.url} → ${outcome} (${ex.durationMs} ms)`];
+    const lines = [`#${i + 1} ${isoInstant(ex.startedAt)} ${ex.method} ${ex.url} → ${outcome} (${ex.durationMs} ms)`];
     for (const [name, value] of Object.entries(ex.requestHeaders)) lines.push(`  > ${name}: ${value}`);
     if (ex.requestBody) lines.push(`  > ${ex.requestBody}`);
     for (const [name, value] of Object.entries(ex.responseHeaders)) {

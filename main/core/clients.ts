@@ -4,6 +4,7 @@ import { DEFAULT_GENERIC, DEFAULT_REFRESH_POLICY } from '../model/defaults';
 import { clientInputSchema, type ClientInput } from '../model/schemas';
 import { TokenDeskError } from '../model/errors';
 import type { ClientConfig, ClientSecrets, ProviderInfo } from '../model/types';
+import { checkUrl } from '../model/urls';
 
 const blank = (value: string | null | undefined): boolean => value == null || value.trim() === '';
 
@@ -12,11 +13,12 @@ const blank = (value: string | null | undefined): boolean => value == null || va
  * creation time and unspecified settings are kept). Required fields come from the provider's info.
  */
 export function buildClient(
-  input: ClientInput,
+  unchecked: ClientInput,
   existing: ClientConfig | null,
   info: ProviderInfo,
   context: { id: string; now: Date; defaultBaseUrl: string },
 ): ClientConfig {
+  const input = checkClientInput(unchecked);
   const generic = input.provider === 'oauth2' ? { ...DEFAULT_GENERIC, ...(existing?.generic ?? {}), ...(input.generic ?? {}) } : null;
   const config: ClientConfig = {
     id: existing?.id ?? context.id,
@@ -31,13 +33,15 @@ export function buildClient(
     podRefreshForm: input.podRefreshForm ?? existing?.podRefreshForm ?? 'body',
     generic,
     autoRefresh: input.autoRefresh ?? existing?.autoRefresh ?? true,
+    allowInsecureHttp: input.allowInsecureHttp ?? existing?.allowInsecureHttp ?? false,
     refreshPolicy: input.refreshPolicy ?? existing?.refreshPolicy ?? DEFAULT_REFRESH_POLICY,
     sandbox: existing?.sandbox ?? false,
     createdAt: existing?.createdAt ?? context.now.toISOString(),
     updatedAt: context.now.toISOString(),
   };
-  validateUrl('Base URL', config.baseUrl);
-  if (config.redirectUri !== null) validateUrl('Redirect URI', config.redirectUri);
+  const rules = { allowInsecureHttp: config.allowInsecureHttp === true };
+  checkUrl('Base URL', config.baseUrl, rules);
+  if (config.redirectUri !== null) checkUrl('Redirect URI', config.redirectUri, { ...rules, redirect: true });
   for (const field of info.fields) {
     if (!field.required) continue;
     const missing =
@@ -48,7 +52,14 @@ export function buildClient(
     if (missing) throw new TokenDeskError('bad_request', `${info.label} needs ${fieldLabel(field.key)}.`);
   }
   if (generic) {
-    validateUrl('Token URL', generic.tokenUrl);
+    checkUrl('Token URL', generic.tokenUrl, rules);
+    for (const [label, value] of [
+      ['Authorization URL', generic.authorizationUrl],
+      ['Refresh URL', generic.refreshUrl],
+      ['Revocation URL', generic.revocationUrl],
+    ] as const) {
+      if (!blank(value)) checkUrl(label, value as string, rules);
+    }
     if (generic.grant === 'authorization_code') {
       if (blank(generic.authorizationUrl)) throw new TokenDeskError('bad_request', 'The authorization code grant needs an authorization URL.');
       if (config.redirectUri === null) throw new TokenDeskError('bad_request', 'The authorization code grant needs a redirect URI.');
@@ -58,6 +69,34 @@ export function buildClient(
     }
   }
   return config;
+}
+
+const INPUT_LABELS: Record<string, string> = {
+  name: 'The name',
+  clientId: 'The client ID',
+  clientSecret: 'The client secret',
+  password: 'The password',
+  baseUrl: 'The base URL',
+  redirectUri: 'The redirect URI',
+  scope: 'The scope',
+  tokenUrl: 'The token URL',
+  authorizationUrl: 'The authorization URL',
+  refreshUrl: 'The refresh URL',
+  revocationUrl: 'The revocation URL',
+};
+
+/**
+ * The shared schema's limits, applied here as well as at the IPC and agent doors: standalone
+ * command lines and imports reach the core without crossing either, and a client one door accepts
+ * must be reachable through every other (issue #11, row 13).
+ */
+export function checkClientInput(input: ClientInput): ClientInput {
+  const parsed = clientInputSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const key = String(issue?.path.at(-1) ?? '');
+  const label = INPUT_LABELS[key] ?? `The field "${issue?.path.join('.') ?? 'input'}"`;
+  throw new TokenDeskError('bad_request', `${label} ${issue?.message ?? 'is not valid'}; nothing was saved.`);
 }
 
 /** Is a client secret required for this input (and missing)? */
@@ -76,18 +115,6 @@ function fieldLabel(key: string): string {
     generic: 'a token URL',
   };
   return labels[key] ?? key;
-}
-
-function validateUrl(label: string, value: string): void {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new TokenDeskError('bad_request', `${label} is not a valid address: ${value}`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:' && label !== 'Redirect URI') {
-    throw new TokenDeskError('bad_request', `${label} must start with https:// or http://`);
-  }
 }
 
 // ---- import / export -------------------------------------------------------------------------
@@ -115,6 +142,7 @@ export function exportClients(entries: { config: ClientConfig; secrets: ClientSe
       generic: config.generic,
       autoRefresh: config.autoRefresh,
       refreshPolicy: config.refreshPolicy,
+      ...(config.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
     };
     if (secrets?.clientSecret) input.clientSecret = secrets.clientSecret;
     if (secrets?.password) input.password = secrets.password;

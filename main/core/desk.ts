@@ -84,7 +84,13 @@ export class TokenDesk implements DeskApi {
     this.#now = options.now ?? Date.now;
     this.#http = createHttpClient({
       onExchange: (exchange) => this.#holds.offer(exchange),
-      ...(options.httpTimeoutMs === undefined ? {} : { timeoutMs: options.httpTimeoutMs }),
+      limits: () => {
+        const settings = this.getSettings();
+        return {
+          timeoutMs: options.httpTimeoutMs ?? settings.requestTimeoutSeconds * 1000,
+          maxResponseBytes: settings.maxResponseKiB * 1024,
+        };
+      },
     });
     this.#manager = new TokenManager({
       store,
@@ -302,9 +308,11 @@ export class TokenDesk implements DeskApi {
   }
 
   dismissNotice(id: string): void {
-    void this.#mutate((doc) => {
+    this.#mutate((doc) => {
       doc.notices = doc.notices.filter((notice) => notice.id !== id);
-    }).then(() => this.#emit('notices'));
+    })
+      .then(() => this.#emit('notices'))
+      .catch((error: unknown) => console.warn(`TokenDesk: the notice could not be dismissed: ${String(error)}`));
   }
 
   // ---- tokens ----------------------------------------------------------------------------------

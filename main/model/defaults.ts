@@ -1,4 +1,5 @@
 /** The defaults of stored data. Free of zod: the CLI's fast path (cli/fast-token.ts) loads this file. */
+import { LIMITS } from './limits';
 import type { Settings } from './schemas';
 import type { GenericSettings, RefreshPolicy } from './types';
 
@@ -11,6 +12,8 @@ export const DEFAULT_SETTINGS: Settings = {
   clipboardClearSeconds: 30,
   notifications: { needsSignIn: true, refreshFailing: true, refreshTokenExpiring: true, refreshTokenWarnDays: 7 },
   sandboxSeeded: false,
+  maxResponseKiB: LIMITS.responseBytes / 1024,
+  requestTimeoutSeconds: 30,
 };
 
 export const DEFAULT_GENERIC: GenericSettings = {

@@ -1,4 +1,5 @@
 import { format, type MessageText } from './messages';
+import { capText } from './limits';
 import type { ErrorCode, ErrorInfo } from './types';
 
 export interface ErrorDetails {
@@ -27,7 +28,8 @@ export class TokenDeskError extends Error {
     this.text = typeof message === 'string' ? undefined : message;
     this.providerMessage = details.providerMessage;
     this.status = details.status;
-    this.rawBody = details.rawBody;
+    // A provider's body can be megabytes; the error travels to the store, the log and the screen.
+    this.rawBody = details.rawBody === undefined ? undefined : capText(details.rawBody);
   }
 
   toInfo(): ErrorInfo {

@@ -4,10 +4,13 @@
  * from another process passes one of these before the rest of the app trusts it.
  */
 import { z } from 'zod';
+import { LIMITS, MAX_RESPONSE_BYTES_SETTING } from './limits';
 import { CLIENT_AUTH_METHODS, copyFormats, ITCODE_PLATFORMS, PROVIDER_IDS } from './types';
 
-export const idSchema = z.string().min(1).max(200);
-const url = z.string().min(1).max(2000);
+// One set of limits (limits.ts) for every door: IPC, the agent socket and the command line.
+export const idSchema = z.string().min(1).max(LIMITS.refChars);
+const url = z.string().min(1, 'is empty').max(LIMITS.urlChars, `is longer than ${LIMITS.urlChars} characters`);
+const secret = z.string().max(LIMITS.secretChars, `is longer than ${LIMITS.secretChars} characters`);
 const shortText = z.string().max(500);
 
 export const genericSettingsSchema = z.object({
@@ -45,13 +48,13 @@ export const refreshPolicySchema = z.object({
 
 /** What the client editor sends: a new client, or the whole edited client. */
 export const clientInputSchema = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: z.string().trim().min(1, 'is empty').max(LIMITS.nameChars, `is longer than ${LIMITS.nameChars} characters`),
   provider: z.enum(PROVIDER_IDS),
   baseUrl: url.optional(),
   clientId: z.string().max(500),
   /** undefined = keep the stored secret (edit); null = remove it. */
-  clientSecret: z.string().max(4000).nullable().optional(),
-  password: z.string().max(4000).nullable().optional(),
+  clientSecret: secret.nullable().optional(),
+  password: secret.nullable().optional(),
   /** private_key_jwt key to import (PEM or JWK); like clientSecret, undefined keeps the stored one. */
   privateKey: z.string().max(20_000).nullable().optional(),
   /** RFC 8705 client certificate key (PEM); undefined keeps the stored one. */
@@ -63,6 +66,7 @@ export const clientInputSchema = z.object({
   podRefreshForm: z.enum(['body', 'query']).optional(),
   generic: genericSettingsSchema.nullable().optional(),
   autoRefresh: z.boolean().optional(),
+  allowInsecureHttp: z.boolean().optional(),
   refreshPolicy: refreshPolicySchema.optional(),
 });
 export type ClientInput = z.infer<typeof clientInputSchema>;
@@ -81,6 +85,10 @@ export const settingsSchema = z.object({
   }),
   /** The first-run sandbox clients were created once; deleting them all does not bring them back. */
   sandboxSeeded: z.boolean(),
+  /** A provider response larger than this, on the wire or decompressed, is refused (issue #11). */
+  maxResponseKiB: z.number().int().min(64).max(MAX_RESPONSE_BYTES_SETTING / 1024),
+  /** One deadline for a whole provider request: connect, headers and body. */
+  requestTimeoutSeconds: z.number().int().min(1).max(300),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -107,6 +115,7 @@ export const clientConfigSchema = z.object({
   generic: genericSettingsSchema.nullable(),
   autoRefresh: z.boolean(),
   refreshPolicy: refreshPolicySchema,
+  allowInsecureHttp: z.boolean().optional(),
   sandbox: z.boolean(),
   createdAt: isoDate,
   updatedAt: isoDate,

@@ -110,6 +110,8 @@ export interface ClientConfig {
   generic: GenericSettings | null;
   autoRefresh: boolean;
   refreshPolicy: RefreshPolicy;
+  /** Cleartext http:// to a host other than loopback, allowed by the user (badge in the UI, warning on every send). */
+  allowInsecureHttp?: boolean;
   /** Created for the built-in sandbox. */
   sandbox: boolean;
   createdAt: string;

@@ -34,12 +34,46 @@ export function parseSeconds(value: unknown): number | null {
   return null;
 }
 
+/** The longest lifetime believed: ten years. Beyond it a value is a provider bug, not a promise. */
+export const MAX_LIFETIME_SECONDS = 10 * 366 * 86_400;
+
+/** Anything a provider may have meant as a number: 1e20, -5, "0", "NaN", Infinity. */
+function looksNumeric(value: unknown): boolean {
+  return typeof value === 'number' || (typeof value === 'string' && /^\s*[-+]?(\d|\.\d|nan|inf)/i.test(value));
+}
+
+/**
+ * A lifetime field (`expires_in`, `refresh_expires_in`, RFC 6749 §5.1) in seconds. Absent or not a
+ * number at all: null (the JWT `exp` may tell). A number outside 0 < x ≤ 10 years: the provider's
+ * error, quoting the value as sent, rather than a date no clock can show.
+ */
+function lifetime(
+  res: ResponseLike,
+  ctx: ResponseContext,
+  body: Record<string, unknown>,
+  name: string,
+  zeroMeansNone = false,
+): number | null {
+  const value = field(body, name);
+  if (value === undefined || value === null || value === '') return null;
+  const seconds = parseSeconds(value);
+  if (zeroMeansNone && seconds === 0) return null;
+  if (seconds !== null && seconds > 0 && seconds <= MAX_LIFETIME_SECONDS) return seconds;
+  if (seconds === null && !looksNumeric(value)) return null;
+  throw invalidResponse(
+    res,
+    ctx,
+    `"${name}": ${JSON.stringify(value) ?? String(value)}, which is not a lifetime TokenDesk can use (it must be more than 0 seconds and at most 10 years)`,
+  );
+}
+
 /** The `exp` claim of a JWT in epoch ms (RFC 7519 §4.1.4), without any signature check; null if not a JWT. */
 export function jwtExpiresAt(token: string): number | null {
   if (token.split('.').length !== 3) return null;
   try {
     const { exp } = decodeJwt(token);
-    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null;
+    // An `exp` no Date can hold is no expiry at all (ECMA-262 §21.4.1.1: ±8.64e15 ms).
+    return typeof exp === 'number' && Number.isFinite(exp) && Math.abs(exp * 1000) <= 8.64e15 ? exp * 1000 : null;
   } catch {
     return null;
   }
@@ -71,7 +105,7 @@ export function tokenSetFromBody(
   if (!accessToken) {
     throw invalidResponse(res, ctx, `a success status but no access token (no "${names.accessToken}" field)`);
   }
-  const expiresIn = parseSeconds(field(body, names.expiresIn));
+  const expiresIn = lifetime(res, ctx, body, names.expiresIn);
   const expiresAt = expiresIn !== null ? opts.now + expiresIn * 1000 : jwtExpiresAt(accessToken);
 
   const newRefresh = nonEmptyString(field(body, names.refreshToken));
@@ -80,7 +114,8 @@ export function tokenSetFromBody(
   let refreshExpiresAt: number | null;
   if (newRefresh) {
     refreshToken = newRefresh;
-    const refreshIn = parseSeconds(field(body, names.refreshExpiresIn));
+    // Keycloak sends `refresh_expires_in: 0` for an offline token that does not expire.
+    const refreshIn = lifetime(res, ctx, body, names.refreshExpiresIn, true);
     // A lifetime assumed from a document counts from when that refresh token value was first
     // received: the same value handed back keeps its old expiry (docs/providers.md §1, §6).
     const sameAsBefore = previous !== null && previous.refreshToken === newRefresh && previous.refreshExpiresAt !== null;

@@ -20,12 +20,16 @@ export async function electronKeychain(): Promise<Keychain | null> {
 
 /** Write to the clipboard; clear it later if it still holds what we wrote. */
 export function copyToClipboard(text: string, clearAfterSeconds: number): void {
-  void clipboard.writeText(text);
+  const warn = (what: string) => (error: unknown) => console.warn(`TokenDesk: the clipboard could not be ${what}: ${String(error)}`);
+  clipboard.writeText(text).catch(warn('written'));
   if (clearAfterSeconds <= 0) return;
   setTimeout(() => {
-    void clipboard.readText().then((current) => {
-      if (current === text) clipboard.clear();
-    });
+    clipboard
+      .readText()
+      .then((current) => {
+        if (current === text) clipboard.clear();
+      })
+      .catch(warn('cleared'));
   }, clearAfterSeconds * 1000).unref();
 }
 

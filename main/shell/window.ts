@@ -54,6 +54,6 @@ export function createMainWindow(): BrowserWindow {
   });
   window.webContents.on('will-redirect', (event) => event.preventDefault());
   window.once('ready-to-show', () => window.show());
-  void window.loadURL(appUrl);
+  window.loadURL(appUrl).catch((error: unknown) => console.error(`TokenDesk: the window could not load ${appUrl}: ${String(error)}`));
   return window;
 }

@@ -6,12 +6,23 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** Creates the directory (0700) or narrows an existing one that others can read. */
-export function ensurePrivateDir(dir: string): void {
+/** Directories already warned about in this process: once per run is enough. */
+const warnedDirs = new Set<string>();
+
+/**
+ * Creates the directory 0700. An existing one keeps its mode: it may be a shared 1777 directory
+ * whose sticky bit others rely on, or one the user set up on purpose; chmod-ing it is not ours to
+ * do. Where others can reach it, warn once per run; our files inside are 0600 whatever it is.
+ */
+export function ensurePrivateDir(dir: string, warn: (message: string) => void = (message) => console.warn(`TokenDesk: ${message}`)): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (process.platform === 'win32') return;
-  const mode = fs.statSync(dir).mode & 0o777;
-  if ((mode & 0o077) !== 0) fs.chmodSync(dir, 0o700);
+  const mode = fs.statSync(dir).mode & 0o7777;
+  if ((mode & 0o077) === 0 || warnedDirs.has(dir)) return;
+  warnedDirs.add(dir);
+  warn(
+    `warning: other users can reach ${dir} (mode ${mode.toString(8).padStart(4, '0')}). TokenDesk's files in it stay private (0600) and the directory is left as it is; run "chmod 700 ${dir}" if it should be yours alone.`,
+  );
 }
 
 /** A rename is durable only once the directory entry is on disk (POSIX leaves it to the caller). */

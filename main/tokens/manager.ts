@@ -5,6 +5,7 @@
  * and the refresh schedule. The OAuth exchange itself is the injected `refresher`.
  */
 import { randomUUID } from 'node:crypto';
+import { isoInstant } from '../model/dates';
 import { reasonOf, TokenDeskError, toErrorInfo } from '../model/errors';
 import { format, msg, type MessageText } from '../model/messages';
 import type { ClientConfig, ClientSecrets, Exchange, Notice, TokenSet } from '../model/types';
@@ -145,7 +146,10 @@ export class TokenManager {
     try {
       return this.#readToken(client);
     } catch (error) {
-      if (!this.#store.status(clientId).needsSignIn) void this.#markNeedsSignIn(clientId, error);
+      if (!this.#store.status(clientId).needsSignIn) {
+        // Best effort: the read already answered "no token"; a failed write is retried on the next read.
+        this.#markNeedsSignIn(clientId, error).catch(() => undefined);
+      }
       return null;
     }
   }
@@ -383,7 +387,7 @@ export class TokenManager {
       const token = this.#readToken(client);
       const warnAt = token ? this.#refreshWarnAt(token) : null;
       if (!token?.refreshExpiresAt || warnAt === null || warnAt > this.#now()) return;
-      const when = new Date(token.refreshExpiresAt).toISOString();
+      const when = isoInstant(token.refreshExpiresAt) ?? '';
       this.#store.update((doc) =>
         this.#addNotice(doc, clientId, 'refresh_token_expiring', msg('notice_refresh_token_expiring', { name: client.name, when })),
       );

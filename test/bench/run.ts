@@ -3,6 +3,7 @@
  * Runs on plain Node 24 with test/helpers/ts-hooks.mjs; expects `npm run build` to have run.
  */
 import { benchCli } from './cli.bench';
+import { benchHostile, ISSUE_RSS_TARGET_MB } from './hostile.bench';
 import { benchRenderer } from './renderer.bench';
 import { benchScheduler, benchStore } from './tokens.bench';
 
@@ -29,6 +30,12 @@ const cli = await benchCli();
 line(`median of ${cli.runs} runs`, `${cli.tokenMedianMs.toFixed(1)} ms`);
 line('median of node -e 0', `${cli.nodeMedianMs.toFixed(1)} ms`);
 line('ratio (target < 2.5)', `${cli.ratio.toFixed(2)} (${budget(cli.ratio < 2.5)})`);
+
+console.log('Hostile provider (issue #11)');
+const hostile = await benchHostile();
+line('issue against a 50 MB response: peak RSS', `${hostile.issuePeakRssMB} MB (exit ${hostile.issueExitCode}; ${budget(hostile.issuePeakRssMB < ISSUE_RSS_TARGET_MB)})`);
+line(`another issue while a provider takes ${hostile.slowProviderMs / 1000} s`, `${hostile.contendedMs} ms (alone: ${hostile.aloneMs} ms)`);
+line('of which waiting for the data directory', `${hostile.lockWaitMs} ms (${budget(hostile.lockWaitMs < hostile.slowProviderMs / 2)})`);
 
 console.log('Renderer in Chromium, 1,000 clients');
 const renderer = await benchRenderer();

@@ -61,10 +61,10 @@ export function recordedFetch(deps: FlowDeps, input: FlowInput): RecordedFetch {
     if (!METHODS.includes(method)) {
       throw new TokenDeskError('internal', `TokenDesk cannot send an HTTP ${method} request.`);
     }
-    if (url.startsWith('http://') && !isLoopbackUrl(url)) {
+    if (url.startsWith('http://') && !isLoopbackUrl(url) && input.client.allowInsecureHttp !== true) {
       throw new TokenDeskError(
         'bad_request',
-        `${url} uses cleartext http://, which TokenDesk only allows on this computer (loopback). Use the server's https:// address.`,
+        `${url} uses cleartext http://, which TokenDesk only allows on this computer (loopback) unless the client allows insecure HTTP. Use the server's https:// address.`,
       );
     }
     last = await deps.http.send({

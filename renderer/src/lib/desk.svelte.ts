@@ -152,7 +152,11 @@ export class Desk {
 
   async cancelSignIn(clientId: string): Promise<void> {
     delete this.awaitingPaste[clientId];
-    await this.api.authCancel({ clientId });
+    try {
+      await unwrap(this.api.authCancel({ clientId }));
+    } catch (error) {
+      this.announce(errorInfo(error).message, 'error');
+    }
   }
 
   /** The token goes from main to the clipboard directly; the renderer never holds it. */
@@ -228,8 +232,14 @@ export class Desk {
   }
 
   async dismissNotice(id: string): Promise<void> {
+    const before = this.notices;
     this.notices = this.notices.filter((notice) => notice.id !== id);
-    await this.api.noticesDismiss({ id });
+    try {
+      await unwrap(this.api.noticesDismiss({ id }));
+    } catch (error) {
+      this.notices = before;
+      this.announce(errorInfo(error).message, 'error');
+    }
   }
 }
 

@@ -18,6 +18,8 @@ export interface ClientForm {
   platform: ItcodePlatform;
   podRefreshForm: 'body' | 'query';
   autoRefresh: boolean;
+  /** Cleartext http:// to a host other than this computer (issue #11): off unless the user says so. */
+  allowInsecureHttp: boolean;
   grant: GenericGrant;
   authorizationUrl: string;
   tokenUrl: string;
@@ -51,6 +53,7 @@ export function emptyForm(provider: ProviderId): ClientForm {
     platform: 'naver',
     podRefreshForm: 'body',
     autoRefresh: true,
+    allowInsecureHttp: false,
     grant: 'client_credentials',
     authorizationUrl: '',
     tokenUrl: '',
@@ -81,6 +84,7 @@ export function formFromConfig(config: ClientConfig): ClientForm {
     platform: config.platform ?? 'naver',
     podRefreshForm: config.podRefreshForm,
     autoRefresh: config.autoRefresh,
+    allowInsecureHttp: config.allowInsecureHttp === true,
     ...(generic && {
       grant: generic.grant,
       authorizationUrl: generic.authorizationUrl ?? '',
@@ -167,6 +171,7 @@ const orNull = (text: string): string | null => (text.trim() ? text.trim() : nul
 export function toClientInput(form: ClientForm, provider: ProviderInfo | undefined, editing: ClientView | null): ClientInput {
   const has = (key: ProviderField['key']) => fieldOf(provider, key) !== undefined;
   const input: ClientInput = { name: form.name.trim(), provider: form.provider, clientId: form.clientId.trim(), autoRefresh: form.autoRefresh };
+  if (form.allowInsecureHttp || editing?.config?.allowInsecureHttp) input.allowInsecureHttp = form.allowInsecureHttp;
   if (has('baseUrl') && form.baseUrl.trim()) input.baseUrl = form.baseUrl.trim();
   if (has('clientSecret')) {
     if (form.clientSecret) input.clientSecret = form.clientSecret;

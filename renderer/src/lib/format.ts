@@ -1,3 +1,5 @@
+import { localInstant } from '../../../main/model/dates';
+
 /**
  * Pure formatting helpers (no runes, no DOM): durations, dates, JSON. Everything here runs once per
  * row per tick on the dashboard, so the Intl formatters are built once per locale and their output
@@ -69,13 +71,14 @@ export function remainingFraction(issuedAt: number, expiresAt: number, now: numb
 }
 
 const dateCaches = new Map<string, Intl.DateTimeFormat>();
+/** Through the app's one date formatter, which cannot throw (a damaged expiry reads "invalid date"). */
 export function formatDateTime(ms: number, locale: string): string {
   let formatter = dateCaches.get(locale);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
     dateCaches.set(locale, formatter);
   }
-  return formatter.format(ms);
+  return localInstant(ms, formatter);
 }
 
 export { SECOND, MINUTE, HOUR, DAY };

@@ -45,10 +45,10 @@ describe('buildClient', () => {
     expect(() => buildClient({ name: 'x', provider: 'hejhome', clientId: 'a' }, null, hejhomeInfo, context)).toThrow('Hejhome needs a redirect URI.');
     expect(() => buildClient({ name: 'x', provider: 'daouoffice', clientId: '  ' }, null, daouInfo, context)).toThrow('Daou Office needs a client id.');
     expect(() => buildClient({ name: 'x', provider: 'daouoffice', clientId: 'a', baseUrl: 'ftp://x' }, null, daouInfo, context)).toThrow(
-      'Base URL must start with https:// or http://',
+      'Base URL must be an http:// or https:// address; "ftp:" addresses are not accepted: ftp://x',
     );
     expect(() => buildClient({ name: 'x', provider: 'daouoffice', clientId: 'a', baseUrl: 'not a url' }, null, daouInfo, context)).toThrow(
-      'Base URL is not a valid address: not a url',
+      'Base URL is not a valid address: "not a url". Use a full address such as https://example.com/oauth/token.',
     );
   });
 
@@ -81,5 +81,31 @@ describe('client export and import', () => {
     expect(uniqueName('A', new Set())).toBe('A');
     expect(uniqueName('A', new Set(['A']))).toBe('A (2)');
     expect(uniqueName('A (2)', new Set(['A', 'A (2)']))).toBe('A (3)');
+  });
+});
+
+describe('client input limits and addresses (issue #11)', () => {
+  const base = { provider: 'daouoffice' as const, clientId: 'a' };
+  it('refuses a name, secret or URL over the shared limits, naming the field and the limit', () => {
+    expect(() => buildClient({ ...base, name: 'n'.repeat(101) }, null, daouInfo, context)).toThrow('The name is longer than 100 characters; nothing was saved.');
+    expect(() => buildClient({ ...base, name: 'x', clientSecret: 's'.repeat(4001) }, null, daouInfo, context)).toThrow(
+      'The client secret is longer than 4000 characters; nothing was saved.',
+    );
+    expect(() => buildClient({ ...base, name: 'x', baseUrl: `https://x.example/${'p'.repeat(2000)}` }, null, daouInfo, context)).toThrow(
+      'The base URL is longer than 2000 characters; nothing was saved.',
+    );
+  });
+
+  it('takes cleartext http:// only for loopback, or when the client allows it', () => {
+    for (const loopback of ['http://127.0.0.1:4000', 'http://localhost', 'http://[::1]:8080', 'http://127.9.9.9']) {
+      expect(buildClient({ ...base, name: 'x', baseUrl: loopback }, null, daouInfo, context).baseUrl).toBe(loopback);
+    }
+    expect(() => buildClient({ ...base, name: 'x', baseUrl: 'http://192.0.2.2' }, null, daouInfo, context)).toThrow(
+      'Base URL http://192.0.2.2 uses cleartext http:// to a host other than this computer',
+    );
+    const allowed = buildClient({ ...base, name: 'x', baseUrl: 'http://192.0.2.2', allowInsecureHttp: true }, null, daouInfo, context);
+    expect(allowed.allowInsecureHttp).toBe(true);
+    // Kept on edit unless the edit says otherwise.
+    expect(buildClient({ ...base, name: 'y' }, allowed, daouInfo, context).allowInsecureHttp).toBe(true);
   });
 });

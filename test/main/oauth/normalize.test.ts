@@ -208,3 +208,44 @@ describe('processCookieTokenResponse (itcode)', () => {
     ).toBeNull();
   });
 });
+
+describe('lifetimes a provider sends (issue #11, row 4)', () => {
+  it.each([
+    ['1e20', '"expires_in": 100000000000000000000'],
+    ['-5', '"expires_in": -5'],
+    ['0', '"expires_in": 0'],
+    ['"-1"', '"expires_in": "-1"'],
+    ['316224001', '"expires_in": 316224001'],
+  ])('reports expires_in %s as the provider error it is, quoting the value', (raw, quoted) => {
+    const body = `{"access_token":"a","expires_in":${raw}}`;
+    const error = caught(() => processTokenResponse(res(200, body), ctx, { now: NOW }));
+    expect(error.code).toBe('invalid_response');
+    expect(error.message).toBe(
+      `Daou Office answered the token request with ${quoted}, which is not a lifetime TokenDesk can use (it must be more than 0 seconds and at most 10 years). The raw response is shown below; check the base URL or report it to the provider.`,
+    );
+    expect(error.rawBody).toBe(body);
+  });
+
+  it('checks refresh_expires_in the same way', () => {
+    const error = caught(() =>
+      processTokenResponse(res(200, '{"access_token":"a","expires_in":60,"refresh_token":"r","refresh_expires_in":1e300}'), ctx, { now: NOW }),
+    );
+    expect(error.message).toContain('"refresh_expires_in": 1e+300, which is not a lifetime');
+  });
+
+  it('keeps ten years, and reads refresh_expires_in 0 as no stated expiry (Keycloak offline tokens)', () => {
+    const tenYears = 10 * 365 * 86_400;
+    const token = processTokenResponse(
+      res(200, `{"access_token":"a","expires_in":${tenYears},"refresh_token":"r","refresh_expires_in":0}`),
+      ctx,
+      { now: NOW },
+    );
+    expect(token.expiresAt).toBe(NOW + tenYears * 1000);
+    expect(token.refreshExpiresAt).toBeNull();
+  });
+
+  it('ignores a JWT exp no date can hold', () => {
+    const token = processTokenResponse(res(200, JSON.stringify({ access_token: jwt({ exp: 1e20 }) })), ctx, { now: NOW });
+    expect(token.expiresAt).toBeNull();
+  });
+});

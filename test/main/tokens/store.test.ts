@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TokenDeskError } from '../../../main/model/errors';
 import { DEFAULT_SETTINGS } from '../../../main/model/defaults';
 import {
@@ -24,11 +24,17 @@ describe('TokenStore', () => {
     expect(store.recovered).toBeNull();
   });
 
-  it('narrows an existing data directory that others can read', () => {
+  it('leaves the mode of an existing data directory as it is (issue #11, row 11)', () => {
     const dataDir = tempDir();
     fs.chmodSync(dataDir, 0o755);
-    TokenStore.open({ dataDir });
-    expect(mode(dataDir)).toBe(0o700);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      TokenStore.open({ dataDir });
+    } finally {
+      warn.mockRestore();
+    }
+    expect(mode(dataDir)).toBe(0o755);
+    expect(mode(path.join(dataDir, 'store.json'))).toBe(0o600);
   });
 
   it('keeps the file 0600 across writes', () => {

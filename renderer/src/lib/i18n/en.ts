@@ -93,6 +93,8 @@ export const en = {
   'dash.col.error': 'Last error',
   'dash.col.actions': 'Actions',
   'dash.sandbox': 'sandbox',
+  'dash.insecureHttp': 'insecure HTTP',
+  'dash.insecureHttpTitle': 'This client may send its secret and tokens over cleartext http:// to another host.',
 
   'empty.title': 'No clients yet',
   'empty.body': 'Add the OAuth client of an API you integrate with, or import clients exported from another TokenDesk.',
@@ -220,6 +222,8 @@ export const en = {
   'editor.default': 'Default: {value}',
   'editor.required': 'required',
   'editor.autoRefresh': 'Refresh automatically before expiry',
+  'editor.allowInsecureHttp': 'Allow cleartext http:// to hosts other than this computer',
+  'editor.allowInsecureHttpWarning': 'The client secret and tokens will travel unencrypted; anyone on the network path can read them. TokenDesk warns each time one is sent.',
   'editor.generic': 'OAuth 2.0 settings',
   'editor.grant': 'Grant',
   'editor.grant.authorization_code': 'Authorization code',

@@ -95,6 +95,8 @@ export const ko: Catalogue = {
   'dash.col.error': '마지막 오류',
   'dash.col.actions': '작업',
   'dash.sandbox': '샌드박스',
+  'dash.insecureHttp': '안전하지 않은 HTTP',
+  'dash.insecureHttpTitle': '이 클라이언트는 시크릿과 토큰을 암호화되지 않은 http://로 다른 호스트에 보낼 수 있습니다.',
 
   'empty.title': '아직 클라이언트가 없습니다',
   'empty.body': '연동하는 API의 OAuth 클라이언트를 추가하거나, 다른 TokenDesk에서 내보낸 클라이언트를 가져오세요.',
@@ -222,6 +224,8 @@ export const ko: Catalogue = {
   'editor.default': '기본값: {value}',
   'editor.required': '필수',
   'editor.autoRefresh': '만료 전에 자동으로 갱신',
+  'editor.allowInsecureHttp': '이 컴퓨터가 아닌 호스트로 암호화되지 않은 http:// 허용',
+  'editor.allowInsecureHttpWarning': '클라이언트 시크릿과 토큰이 암호화되지 않은 채 전송되어 네트워크 경로의 누구나 읽을 수 있습니다. TokenDesk는 보낼 때마다 경고합니다.',
   'editor.generic': 'OAuth 2.0 설정',
   'editor.grant': '그랜트',
   'editor.grant.authorization_code': '인가 코드',

@@ -141,7 +141,7 @@ describe('recordedFetch', () => {
     const { deps, sent } = fakeHttp({ status: 200 });
     await expect(recordedFetch(deps, input('x'))('http://as.example/token', { method: 'POST' })).rejects.toMatchObject({
       code: 'bad_request',
-      message: "http://as.example/token uses cleartext http://, which TokenDesk only allows on this computer (loopback). Use the server's https:// address.",
+      message: "http://as.example/token uses cleartext http://, which TokenDesk only allows on this computer (loopback) unless the client allows insecure HTTP. Use the server's https:// address.",
     });
     expect(sent).toHaveLength(0);
   });
