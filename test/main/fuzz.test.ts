@@ -105,7 +105,7 @@ describe('fuzz (issue #11)', { timeout: 240_000 }, () => {
         try {
           run();
         } catch (error) {
-          if (!(error instanceof TokenDeskError)) throw new Error(`case ${i}: ${String(error)} for ${JSON.stringify(res).slice(0, 300)}`);
+          if (!(error instanceof TokenDeskError)) throw new Error(`case ${i}: ${String(error)} for ${JSON.stringify(res).slice(0, 300)}`, { cause: error });
           expect((error.rawBody ?? '').length).toBeLessThanOrEqual(64 * 1024 + 40);
         }
       }
@@ -119,6 +119,7 @@ describe('fuzz (issue #11)', { timeout: 240_000 }, () => {
     let dataDir: string;
     let desk: TokenDesk;
     let agent: AgentServer;
+    let clock = Date.now();
 
     beforeAll(async () => {
       server = createServer((req, res) => {
@@ -143,7 +144,9 @@ describe('fuzz (issue #11)', { timeout: 240_000 }, () => {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'td-fuzz-'));
-      desk = await TokenDesk.open({ dataDir, httpTimeoutMs: 2_000 });
+      // A clock that jumps a minute per call, so the per-client call ceiling (refresh-guard.ts) never
+      // turns the fuzz into 300 'rate_limited' answers.
+      desk = await TokenDesk.open({ dataDir, httpTimeoutMs: 2_000, now: () => (clock += 61_000) });
       for (const [name, route] of [['good', '/ok'], ['fuzz', '/fuzz']] as const) {
         await desk.createClient({
           name,
@@ -181,7 +184,7 @@ describe('fuzz (issue #11)', { timeout: 240_000 }, () => {
           await desk.issue('fuzz');
           codes.set('ok', (codes.get('ok') ?? 0) + 1);
         } catch (error) {
-          if (!(error instanceof TokenDeskError)) throw new Error(`case ${i}: ${String(error)} for ${JSON.stringify(next).slice(0, 300)}`);
+          if (!(error instanceof TokenDeskError)) throw new Error(`case ${i}: ${String(error)} for ${JSON.stringify(next).slice(0, 300)}`, { cause: error });
           codes.set(error.code, (codes.get(error.code) ?? 0) + 1);
         }
       }
