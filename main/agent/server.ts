@@ -179,6 +179,14 @@ async function prepareUnixSocket(socketPath: string): Promise<void> {
   if (!stat.isDirectory() || (process.getuid && stat.uid !== process.getuid())) {
     throw new TokenDeskError('storage', `The agent socket directory ${dir} is not a directory owned by you; remove it and start TokenDesk again.`);
   }
+  // Writable by others: someone else could swap the socket for theirs (tmux refuses such a directory too).
+  if ((stat.mode & 0o022) !== 0) {
+    throw new TokenDeskError(
+      'storage',
+      `Other users can write to the agent socket directory ${dir} (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')}), so TokenDesk will not listen there; remove it and start TokenDesk again.`,
+    );
+  }
+  // Ours and only readable by others: narrowing our own directory hides the socket's name.
   if ((stat.mode & 0o077) !== 0) fs.chmodSync(dir, 0o700);
 
   let existing: fs.Stats;

@@ -8,6 +8,7 @@
 import { version } from '../../package.json';
 import { agentDesk, connectAgent, type CliDesk } from '../agent/client';
 import { defaultSocketPath } from '../agent/protocol';
+import { socketDistrust } from '../agent/trust';
 import { resolveDataDir } from '../model/paths';
 import { findAppLaunch, startAppInBackground } from './app-launcher';
 import { minValidMs, parseArgs, USAGE } from './args';
@@ -84,6 +85,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
  */
 async function agentIfAny(dataDir: string, io: CliIo): Promise<CliDesk | null> {
   const socketPath = process.env['TOKENDESK_AGENT_SOCKET'] || defaultSocketPath(dataDir);
+  const distrust = socketDistrust(socketPath);
+  if (distrust) {
+    io.stderr.write(
+      `tokendesk: not using the agent socket ${socketPath}: ${distrust}, so it may not be TokenDesk's; nothing was sent to it. Working on ${dataDir} directly (standalone); remove that socket if it is yours.\n`,
+    );
+    return null;
+  }
   let connection = await connectAgent(socketPath);
   let why = '';
   if (!connection) {
