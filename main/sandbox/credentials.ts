@@ -55,6 +55,9 @@ export const SANDBOX_CREDENTIALS = {
 
 /** Paths of the generic RFC 6749 server and its two quirky token endpoints. */
 export const SANDBOX_OAUTH2_PATHS = {
+  /** The generic server's issuer path (RFC 8414 §2), and its metadata (§3.1: well-known inserted before the path). */
+  issuer: '/oauth2',
+  metadata: '/.well-known/oauth-authorization-server/oauth2',
   authorize: '/oauth2/authorize',
   token: '/oauth2/token',
   /** RFC 7009 */

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { SANDBOX_CREDENTIALS, SANDBOX_CUSTOM_FIELDS, SANDBOX_OAUTH2_PATHS } from './credentials';
 import { DEVICE_GRANT_TYPE, deviceGrant } from './generic-device';
+import { dpopChecker, genericMetadata } from './generic-dpop';
 import {
   bearerToken,
   epochSeconds,
@@ -65,6 +66,8 @@ interface TokenRecord {
   revoked: boolean;
   /** Every token issued from one authorization (code, password, client credentials) shares this. */
   grantId: string;
+  /** RFC 9449: the thumbprint of the DPoP key the token is bound to. */
+  jkt?: string;
 }
 
 type TokenVariant = 'standard' | 'query' | 'custom_fields';
@@ -123,6 +126,7 @@ export function genericRoutes(ctx: ProviderContext): Route[] {
   const codes = new Map<string, IssuedCode>();
   const accessTokens = new Map<string, TokenRecord>();
   const refreshTokens = new Map<string, TokenRecord & { rotated: boolean }>();
+  const dpop = dpopChecker(ctx);
 
   /** RFC 6749 §2.3: exactly one authentication method per request. */
   function authenticateClient(req: SandboxRequest, params: URLSearchParams): RegisteredClient | SandboxResponse {
@@ -157,7 +161,7 @@ export function genericRoutes(ctx: ProviderContext): Route[] {
     return client;
   }
 
-  function issue(variant: TokenVariant, client: RegisteredClient, subject: string, scope: string, grantId: string, withRefresh: boolean): SandboxResponse {
+  function issue(variant: TokenVariant, client: RegisteredClient, subject: string, scope: string, grantId: string, withRefresh: boolean, jkt?: string): SandboxResponse {
     const now = ctx.now();
     const iat = epochSeconds(now);
     const accessLifetime = ctx.lifetimes.oauth2Access;
@@ -170,8 +174,10 @@ export function genericRoutes(ctx: ProviderContext): Route[] {
       iat,
       exp: iat + accessLifetime,
       jti: randomToken(9),
+      ...(jkt ? { cnf: { jkt } } : {}),
     });
-    accessTokens.set(accessToken, { clientId: client.id, subject, scope, expiresAt: now + accessLifetime * 1000, revoked: false, grantId });
+    const tokenType = jkt ? 'DPoP' : 'Bearer';
+    accessTokens.set(accessToken, { clientId: client.id, subject, scope, expiresAt: now + accessLifetime * 1000, revoked: false, grantId, jkt });
     let refreshToken: string | undefined;
     if (withRefresh) {
       refreshToken = randomToken(32);
@@ -183,15 +189,16 @@ export function genericRoutes(ctx: ProviderContext): Route[] {
         revoked: false,
         rotated: false,
         grantId,
+        jkt,
       });
     }
     if (variant === 'custom_fields') {
       const f = SANDBOX_CUSTOM_FIELDS;
-      const body: Record<string, unknown> = { [f.accessToken]: accessToken, [f.tokenType]: 'Bearer', [f.expiresIn]: accessLifetime, [f.scope]: scope };
+      const body: Record<string, unknown> = { [f.accessToken]: accessToken, [f.tokenType]: tokenType, [f.expiresIn]: accessLifetime, [f.scope]: scope };
       if (refreshToken) Object.assign(body, { [f.refreshToken]: refreshToken, [f.refreshExpiresIn]: refreshLifetime });
       return json(200, body, NO_STORE);
     }
-    const body: Record<string, unknown> = { access_token: accessToken, token_type: 'Bearer', expires_in: accessLifetime, scope };
+    const body: Record<string, unknown> = { access_token: accessToken, token_type: tokenType, expires_in: accessLifetime, scope };
     // RFC 6749 §4.4.3: no refresh token for client credentials.
     if (refreshToken) body.refresh_token = refreshToken;
     return json(200, body, NO_STORE);
@@ -202,7 +209,7 @@ export function genericRoutes(ctx: ProviderContext): Route[] {
     for (const record of refreshTokens.values()) if (record.grantId === grantId) record.revoked = true;
   }
 
-  function codeGrant(variant: TokenVariant, client: RegisteredClient, params: URLSearchParams): SandboxResponse {
+  function codeGrant(variant: TokenVariant, client: RegisteredClient, params: URLSearchParams, jkt?: string): SandboxResponse {
     const code = params.get('code');
     if (!code) return oauthError(400, 'invalid_request', 'Missing code');
     const issued = codes.get(code);
@@ -225,18 +232,20 @@ export function genericRoutes(ctx: ProviderContext): Route[] {
     } else if (verifier !== null) {
       return oauthError(400, 'invalid_grant', 'code_verifier sent, but the authorization request had no code_challenge');
     }
-    return issue(variant, client, issued.subject, issued.scope, issued.grantId, true);
+    return issue(variant, client, issued.subject, issued.scope, issued.grantId, true, jkt);
   }
 
-  function refreshGrant(variant: TokenVariant, client: RegisteredClient, params: URLSearchParams): SandboxResponse {
+  function refreshGrant(variant: TokenVariant, client: RegisteredClient, params: URLSearchParams, jkt?: string): SandboxResponse {
     const token = params.get('refresh_token');
     if (!token) return oauthError(400, 'invalid_request', 'Missing refresh_token');
     const record = refreshTokens.get(token);
     if (!record || record.revoked || record.clientId !== client.id) return oauthError(400, 'invalid_grant', 'Invalid refresh token');
     if (record.rotated) return oauthError(400, 'invalid_grant', 'Refresh token was already used and replaced by a newer one');
     if (record.expiresAt <= ctx.now()) return oauthError(400, 'invalid_grant', 'Refresh token expired');
+    // RFC 9449 §5: a public client's refresh token is bound to its DPoP key.
+    if (record.jkt && client.secret === null && record.jkt !== jkt) return oauthError(400, 'invalid_grant', 'The refresh token is bound to another DPoP key');
     record.rotated = true;
-    return issue(variant, client, record.subject, record.scope, record.grantId, true);
+    return issue(variant, client, record.subject, record.scope, record.grantId, true, jkt);
   }
 
   const device = deviceGrant(ctx, {
@@ -258,22 +267,25 @@ export function genericRoutes(ctx: ProviderContext): Route[] {
       }
       const client = authenticateClient(req, params);
       if (!('id' in client)) return client;
+      const proof = dpop.check(req, 'POST', `${ctx.baseUrl()}${req.url.pathname}`, { requireNonce: true });
+      if (proof && 'error' in proof) return proof.error;
+      const jkt = proof?.jkt;
 
       const grantType = params.get('grant_type');
       switch (grantType) {
         case 'authorization_code':
-          return codeGrant(variant, client, params);
+          return codeGrant(variant, client, params, jkt);
         case 'refresh_token':
-          return refreshGrant(variant, client, params);
+          return refreshGrant(variant, client, params, jkt);
         case 'client_credentials':
           if (client.secret === null) return oauthError(400, 'unauthorized_client', 'A public client cannot use the client_credentials grant');
-          return issue(variant, client, client.id, params.get('scope') ?? creds.scope, randomToken(9), false);
+          return issue(variant, client, client.id, params.get('scope') ?? creds.scope, randomToken(9), false, jkt);
         case 'password': {
           const password = params.get('password') ?? '';
           if (params.get('username') !== creds.username || !sameSecret(password, creds.password)) {
             return oauthError(400, 'invalid_grant', 'Invalid resource owner credentials');
           }
-          return issue(variant, client, creds.username, params.get('scope') ?? creds.scope, randomToken(9), true);
+          return issue(variant, client, creds.username, params.get('scope') ?? creds.scope, randomToken(9), true, jkt);
         }
         case DEVICE_GRANT_TYPE:
           return device.grant(client.id, params);
@@ -381,7 +393,8 @@ ${hiddenInputs({ request_id: requestId })}
 
   /** RFC 6750 §3: Bearer errors in WWW-Authenticate. */
   function userinfo(req: SandboxRequest): SandboxResponse {
-    const token = bearerToken(req);
+    const dpopScheme = /^DPoP\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    const token = dpopScheme ? dpopScheme[1]! : bearerToken(req);
     if (token === null) return json(401, { error: 'invalid_request', error_description: 'Missing Bearer token' }, { 'www-authenticate': 'Bearer realm="sandbox"' });
     const record = accessTokens.get(token);
     const problem = !record || record.revoked ? 'The access token is invalid or revoked' : record.expiresAt <= ctx.now() ? 'The access token expired' : null;
@@ -392,6 +405,8 @@ ${hiddenInputs({ request_id: requestId })}
         { 'www-authenticate': `Bearer realm="sandbox", error="invalid_token", error_description="${problem}"` },
       );
     }
+    const unbound = record.jkt ? dpop.checkResource(req, dpopScheme ? 'DPoP' : 'Bearer', token, record.jkt) : null;
+    if (unbound) return unbound;
     const isUser = record.subject === creds.username;
     return json(200, {
       sub: record.subject,
@@ -403,6 +418,7 @@ ${hiddenInputs({ request_id: requestId })}
 
   const paths = SANDBOX_OAUTH2_PATHS;
   return [
+    { method: 'GET', pattern: paths.metadata, key: 'oauth2.metadata', handle: () => genericMetadata(ctx) },
     { method: 'GET', pattern: paths.authorize, key: 'oauth2.authorize', handle: authorize },
     { method: 'POST', pattern: paths.authorize, key: 'oauth2.login', handle: decide },
     { method: 'POST', pattern: paths.token, key: 'oauth2.token', handle: tokenEndpoint('standard') },

@@ -95,6 +95,7 @@ export const SANDBOX_ENDPOINT_KEYS = [
   'itcode.userinfo',
   'itcode.platform.authorize',
   'itcode.platform.consent',
+  'oauth2.metadata',
   'oauth2.authorize',
   'oauth2.login',
   'oauth2.token',

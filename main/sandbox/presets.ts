@@ -89,5 +89,26 @@ export function sandboxClientPresets(url: string): SandboxClientPreset[] {
         revocationUrl: `${base}${SANDBOX_OAUTH2_PATHS.revoke}`,
       },
     },
+    {
+      ...NONE,
+      // Issue #12: a client from the sandbox's issuer, with DPoP-bound tokens (RFC 9449). Its
+      // metadata is read on "Refresh discovery"; the endpoints are the ones discovery gives.
+      name: 'Sandbox — OAuth 2.0 with DPoP',
+      provider: 'oauth2',
+      baseUrl: base,
+      clientId: oauth2.clientId,
+      clientSecret: oauth2.clientSecret,
+      redirectUri: null,
+      scope: oauth2.scope,
+      generic: {
+        ...DEFAULT_GENERIC,
+        grant: 'client_credentials',
+        pkce: false,
+        issuer: `${base}${SANDBOX_OAUTH2_PATHS.issuer}`,
+        tokenUrl: `${base}${SANDBOX_OAUTH2_PATHS.token}`,
+        revocationUrl: `${base}${SANDBOX_OAUTH2_PATHS.revoke}`,
+        dpop: true,
+      },
+    },
   ];
 }

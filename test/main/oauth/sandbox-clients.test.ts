@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxClientPresets, startSandbox, type Sandbox } from '../../../main/sandbox';
 import { capabilitiesOf } from '../../../main/oauth/presets';
 import { beginSignIn, completeSignIn, issueToken, refreshToken } from '../../../main/oauth/flows';
+import { prepareClient } from '../../../main/oauth/standards/keys';
 import { clientConfig, flowInput, playUser, recordingDeps } from '../../helpers/oauth-browser';
 
 let sandbox: Sandbox;
@@ -23,7 +24,9 @@ describe('first-run sandbox clients', () => {
     expect(presets.length).toBeGreaterThanOrEqual(5);
     for (const preset of presets) {
       const { clientSecret, password, ...config } = preset;
-      const input = flowInput(clientConfig(preset.provider, { ...config, id: `sandbox-${preset.provider}` }), { clientSecret, password });
+      // As the desk does when it creates them: keys the settings call for (the DPoP key pair) are made first.
+      const prepared = await prepareClient(clientConfig(preset.provider, { ...config, id: `sandbox-${preset.provider}` }), { clientSecret, password }, {});
+      const input = flowInput(prepared.config, prepared.secrets);
       const deps = recordingDeps();
       let token;
       if (capabilitiesOf(input.client).issue) {
@@ -35,6 +38,7 @@ describe('first-run sandbox clients', () => {
       expect(token.accessToken, preset.name).not.toBe('');
       const next = await refreshToken(deps, input, token);
       expect(next.accessToken, preset.name).not.toBe('');
+      if (preset.generic?.dpop) expect([token.tokenType, next.tokenType], preset.name).toEqual(['DPoP', 'DPoP']);
     }
   });
 });

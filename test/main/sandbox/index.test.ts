@@ -81,6 +81,7 @@ describe('sandboxClientPresets', () => {
       'Sandbox — POD Shop',
       'Sandbox — itcode (naver)',
       'Sandbox — Generic OAuth 2.0',
+      'Sandbox — OAuth 2.0 with DPoP',
     ]);
     expect(new Set(presets.map((p) => p.provider))).toEqual(new Set(PROVIDER_IDS));
     expect(presets.every((p) => p.baseUrl === 'http://127.0.0.1:5000')).toBe(true);
