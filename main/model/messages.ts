@@ -23,6 +23,11 @@ export const MESSAGES = {
   damage_token: 'The stored token of "{name}" cannot be read ({reason}): sign in again to replace it.',
   key_missing:
     'The key that opens your stored secrets ({keyPath}) is gone, while the store still holds secrets sealed with it. Restore key.json from a backup, or start over: the old store is then moved aside, not deleted.',
+  refresh_no_new_token: 'The provider returned no new token for "{name}" ({why}). TokenDesk waits before trying again; if this goes on, sign in again.',
+  why_same_access_token: 'its answer carried no new access token',
+  why_expiry_not_later: 'the new token expires no later than the current one',
+  refresh_held_back:
+    'TokenDesk held back a refresh of "{name}": it already called the provider {perMinute} times in the last minute, the most it ever does. It tries again after {retryAt}.',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -5,6 +5,7 @@
  * CALLS_PER_MINUTE times in any minute.
  */
 import { TokenDeskError } from '../model/errors';
+import { msg } from '../model/messages';
 import type { TokenSet } from '../model/types';
 
 /** The most refreshes (provider calls) one client may make in any sliding minute. */
@@ -29,11 +30,8 @@ export function assertNewToken(clientName: string, current: TokenSet, next: Toke
   const same = next.accessToken === current.accessToken;
   const notLater = next.expiresAt !== null && current.expiresAt !== null && next.expiresAt <= current.expiresAt;
   if (!same && !notLater) return;
-  const why = same ? 'its answer carried no new access token' : 'the new token expires no later than the current one';
-  throw markNoNewToken(new TokenDeskError(
-    'invalid_response',
-    `The provider returned no new token for "${clientName}" (${why}). TokenDesk waits before trying again; if this goes on, sign in again.`,
-  ));
+  const why = msg(same ? 'why_same_access_token' : 'why_expiry_not_later');
+  throw markNoNewToken(new TokenDeskError('invalid_response', msg('refresh_no_new_token', { name: clientName, why })));
 }
 
 const noNewToken = new WeakSet<Error>();
@@ -75,8 +73,5 @@ export class CallCeiling {
 }
 
 export function ceilingError(clientName: string, perMinute: number, retryAt: number): TokenDeskError {
-  return new TokenDeskError(
-    'rate_limited',
-    `TokenDesk held back a refresh of "${clientName}": it already called the provider ${perMinute} times in the last minute, the most it ever does. It tries again after ${new Date(retryAt).toISOString()}.`,
-  );
+  return new TokenDeskError('rate_limited', msg('refresh_held_back', { name: clientName, perMinute, retryAt: new Date(retryAt).toISOString() }));
 }

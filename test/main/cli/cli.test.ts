@@ -203,7 +203,7 @@ describe.each(['standalone', 'agent'] as const)('%s mode', (mode) => {
     expect(lines).toContain(ITCODE_PASTE_WARNING);
     expect(lines.at(-2)).toBe(ITCODE_SPENT_CODE_HINT);
     expect(lines.at(-1)).toMatch(/^tokendesk: itcode .*invalid code/);
-  });
+  }, 60_000);
 
   it('oauth2: client credentials, authorization code with PKCE, and the password grant', async () => {
     const tokenUrl = sandbox.url + SANDBOX_OAUTH2_PATHS.token;

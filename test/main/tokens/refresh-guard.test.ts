@@ -27,6 +27,11 @@ describe('refresh guard: no refresh can loop', () => {
     expect(calls).toBe(1);
     expect(manager.token('a')).toEqual(stored);
     expect(store.status('a').failures).toBe(1);
+    // It travels as a code with parameters, for the renderer to translate.
+    expect(store.status('a').lastError!.text).toEqual({
+      code: 'refresh_no_new_token',
+      params: { name: 'client a', why: { code: 'why_same_access_token', params: {} } },
+    });
     await vi.waitFor(() => expect(notices.map((n) => n.kind)).toEqual(['refresh_failing']));
     expect(notices[0]!.message).toBe(`Refreshing "client a" failed: ${store.status('a').lastError!.message}`);
   });
