@@ -123,3 +123,27 @@ describe('token detail (Korean)', () => {
     await screenshot(h.page, 'detail-ko');
   });
 });
+
+describe('token detail: POD Shop', () => {
+  let h: Harness;
+  const POD = 'Sandbox — POD Shop';
+
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  test('shows the refresh form that worked after a fallback (docs/providers.md §3)', async () => {
+    // A server that takes only the curl example's form and answers the table's with 415.
+    h.sandbox.config.podRefreshForms = ['query'];
+    h.sandbox.config.podRefusedFormStatus = 415;
+    await h.desk.issue(POD);
+    await h.desk.refresh(POD);
+    await openClient(h.page, POD);
+    await expect
+      .poll(() => h.page.getByTestId('refresh-form').textContent())
+      .toBe('refreshToken in the query string (the document’s curl example)');
+  });
+});
