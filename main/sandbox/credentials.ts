@@ -141,8 +141,9 @@ export interface SandboxConfig {
   /** The generic server's registered redirect URIs (loopback ones match any port). */
   oauth2RedirectUris: string[];
   /**
-   * Every refresh answers "nothing to do": itcode's auto-login without Set-Cookie, the others the
-   * token they last issued, unchanged (docs/providers.md §6 "No refresh loops").
+   * Refreshes answer "nothing to do": itcode's auto-login without Set-Cookie; Hejhome, POD Shop
+   * and Daou hand back the still-valid token they last issued with what is left of its lifetime
+   * (docs/providers.md §6 "No refresh loops"). The generic server is not affected.
    */
   refreshNothingToDo: boolean;
   /** Hejhome renews the access token but hands back the same refresh token (docs/providers.md §1). */

@@ -41,6 +41,7 @@ function daouError(error: DaouError): SandboxResponse {
 
 export function daouRoutes(ctx: ProviderContext): Route[] {
   const { clientId, clientSecret } = SANDBOX_CREDENTIALS.daouoffice;
+  let last: { accessToken: string; expiresAt: number } | null = null;
 
   return [
     {
@@ -58,9 +59,16 @@ export function daouRoutes(ctx: ProviderContext): Route[] {
         if (basic.id !== clientId) return daouError(DAOU_ERRORS.invalidClientId);
         if (!sameSecret(basic.secret, clientSecret)) return daouError(DAOU_ERRORS.invalidClientSecret);
 
+        // "Nothing to do": the still-valid token comes back with what is left of its day (seed 001
+        // calls it a one-time-issued token; docs/providers.md §6).
+        if (ctx.config.refreshNothingToDo && last && last.expiresAt > ctx.now()) {
+          const left = Math.floor((last.expiresAt - ctx.now()) / 1000);
+          return json(200, { token_type: 'bearer', expires_in: String(left), access_token: last.accessToken }, NO_STORE);
+        }
         const lifetime = ctx.lifetimes.daouAccess;
         const iat = epochSeconds(ctx.now());
         const accessToken = ctx.signer.sign({ iss: 'daou-sandbox', sub: clientId, aud: 'daou-openapi', iat, exp: iat + lifetime, jti: randomToken(9) });
+        last = { accessToken, expiresAt: (iat + lifetime) * 1000 };
         // The table types expires_in as String (the sample shows a number): the sandbox sends the string.
         return json(200, { token_type: 'bearer', expires_in: String(lifetime), access_token: accessToken }, NO_STORE);
       },

@@ -37,6 +37,8 @@ export function podshopRoutes(ctx: ProviderContext): Route[] {
   const creds = SANDBOX_CREDENTIALS.podshop;
   const accessTokens = new Map<string, number>();
   const refreshTokens = new Map<string, RefreshRecord>();
+  /** The access token issued with each refresh token. */
+  const accessOf = new Map<string, string>();
 
   function hasValidBasic(req: SandboxRequest): boolean {
     const basic = parseBasic(req);
@@ -49,6 +51,7 @@ export function podshopRoutes(ctx: ProviderContext): Route[] {
     const refreshToken = randomToken(32);
     accessTokens.set(accessToken, now + ctx.lifetimes.podAccess * 1000);
     refreshTokens.set(refreshToken, { expiresAt: now + ctx.lifetimes.podRefresh * 1000, rotated: false });
+    accessOf.set(refreshToken, accessToken);
     return json(
       200,
       {
@@ -77,6 +80,16 @@ export function podshopRoutes(ctx: ProviderContext): Route[] {
     const record = refreshTokens.get(refreshToken);
     if (!record || record.rotated || record.expiresAt <= ctx.now()) {
       return podError(401, 'Invalid refresh token', path);
+    }
+    if (ctx.config.refreshNothingToDo) {
+      // "Nothing to do": the same pair, with what is left of each lifetime (docs/providers.md §6).
+      const accessToken = accessOf.get(refreshToken) ?? '';
+      const left = (at: number | undefined): number => Math.max(0, Math.floor(((at ?? 0) - ctx.now()) / 1000));
+      return json(
+        200,
+        { access_token: accessToken, token_type: 'bearer', expires_in: left(accessTokens.get(accessToken)), refresh_token: refreshToken, refresh_expires_in: left(record.expiresAt) },
+        NO_STORE,
+      );
     }
     record.rotated = true;
     return issueTokens();

@@ -94,6 +94,20 @@ describe('no refresh can loop', () => {
     await simulate(d, HEJHOME, HOUR);
     expect(sb.counters['hejhome.token']).toBe(backoffCalls(90_000, HOUR));
   }, 120_000);
+
+  it('POD Shop and Daou handing back their still-valid tokens: a manual refresh says so and saves nothing', async () => {
+    const { sandbox: sb, desk: d } = await open();
+    for (const [name, key] of [['Sandbox — POD Shop', 'pod.refresh'], [DAOU, 'daou.token']] as const) {
+      await d.issue(name);
+      const before = d.getClient(name).token!;
+      sb.config.refreshNothingToDo = true;
+      sb.resetCounters();
+      await expect(d.refresh(name)).rejects.toMatchObject({ code: 'invalid_response', text: { code: 'refresh_no_new_token' } });
+      expect(sb.counters[key]).toBe(1);
+      expect(d.getClient(name).token).toEqual(before);
+      sb.config.refreshNothingToDo = false;
+    }
+  });
 });
 
 describe('call ceiling', () => {
