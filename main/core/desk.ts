@@ -26,6 +26,7 @@ import { discoverMetadata, discoveryInput, settingsFromMetadata, type DiscoveryN
 import { requestHeaders } from '../oauth/standards/headers';
 import { prepareClient } from '../oauth/standards/keys';
 import { sandboxClientPresets } from '../sandbox/presets';
+import { LEASE_MARGIN_MS } from '../tokens/lease';
 import { withLock } from '../tokens/lock';
 import { TokenManager } from '../tokens/manager';
 import { MAX_TIMER_MS, type SchedulerClock } from '../tokens/scheduler';
@@ -100,6 +101,7 @@ export class TokenDesk implements DeskApi {
       background: options.background ?? false,
       ...(options.clock ? { clock: options.clock } : {}),
       refresher: (client, secrets, current) => this.#refresher(client, secrets, current),
+      leaseMs: () => (options.httpTimeoutMs ?? this.getSettings().requestTimeoutSeconds * 1000) + LEASE_MARGIN_MS,
       onChange: () => this.#emit('clients'),
       notify: (notice) => {
         this.#emit('notices');

@@ -10,6 +10,7 @@ import { reasonOf, TokenDeskError, toErrorInfo } from '../model/errors';
 import { format, msg, type MessageText } from '../model/messages';
 import type { ClientConfig, ClientSecrets, Exchange, Notice, TokenSet } from '../model/types';
 import { ExchangeLog } from './exchange-log';
+import { LEASE_MARGIN_MS, leasePause, releaseLease, takeLease, type Lease } from './lease';
 import { withLock, type LockOptions } from './lock';
 import { assertNewToken, CallCeiling, ceilingError, isNoNewToken, scheduledRetryDelay } from './refresh-guard';
 import { RefreshScheduler, lastsFor, refreshDueAt, type SchedulerClock } from './scheduler';
@@ -58,6 +59,8 @@ export interface TokenManagerOptions {
   random?: () => number;
   /** Provider calls one client may make per minute (refresh-guard.ts). */
   callsPerMinute?: number;
+  /** How long a refresh lease lives: the request deadline plus a margin (lease.ts). */
+  leaseMs?: () => number;
 }
 
 interface RefreshMode {
@@ -85,6 +88,7 @@ export class TokenManager {
   readonly #random: () => number;
   readonly #inflight = new Map<string, Promise<TokenSet>>();
   readonly #ceiling: CallCeiling;
+  readonly #leaseMs: () => number;
 
   constructor(opts: TokenManagerOptions) {
     this.#store = opts.store;
@@ -101,6 +105,7 @@ export class TokenManager {
     this.#sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#random = opts.random ?? Math.random;
     this.#ceiling = new CallCeiling(opts.callsPerMinute);
+    this.#leaseMs = opts.leaseMs ?? (() => 30_000 + LEASE_MARGIN_MS);
     this.#scheduler?.setOnDue((key) => this.#onDue(key));
   }
 
@@ -283,7 +288,7 @@ export class TokenManager {
     const seen = this.#store.document.tokens[clientId];
     for (let attempt = 1; ; attempt++) {
       try {
-        const token = await this.#transaction(() => this.#refreshOnce(clientId, mode, seen));
+        const token = await this.#refreshOnce(clientId, mode, seen);
         this.#afterSave(clientId);
         return token;
       } catch (error) {
@@ -303,18 +308,25 @@ export class TokenManager {
     }
   }
 
-  /** One attempt, under the lock, on a freshly read store. */
-  async #refreshOnce(clientId: string, mode: RefreshMode, seen: string | undefined): Promise<TokenSet> {
-    const client = this.#client(clientId);
-    if (!mode.fresh) this.#throwIfNeedsSignIn(client);
-    const current = mode.fresh ? null : this.#readToken(client);
-    const changedElsewhere = this.#store.document.tokens[clientId] !== seen;
-    if (current && (!mode.force || changedElsewhere) && this.#isFresh(client, current, mode.minValidMs)) return current;
 
-    const call = this.#ceiling.take(clientId, this.#now());
-    if (!call.ok) throw ceilingError(client.name, this.#ceiling.perMinute, call.retryAt);
-    const next = await this.#refresher(client, this.#readSecrets(client), current);
-    if (current) assertNewToken(client.name, current, next);
+  /**
+   * One attempt. The lock is held to decide and to take the client's refresh lease (lease.ts), let
+   * go for the provider call, and taken again to write: a slow provider holds up no reader, no
+   * other client and no other process, while the lease keeps it to one refresh per client.
+   */
+  async #refreshOnce(clientId: string, mode: RefreshMode, seen: string | undefined): Promise<TokenSet> {
+    const start = await this.#beginRefresh(clientId, mode, seen);
+    if ('token' in start) return start.token;
+    const { lease, client, secrets, current } = start;
+    const giveBack = () => this.#transaction(() => releaseLease(this.#dataDir, lease)).catch(() => undefined);
+    let next: TokenSet;
+    try {
+      next = await this.#refresher(client, secrets, current);
+      if (current) assertNewToken(client.name, current, next);
+    } catch (error) {
+      await giveBack();
+      throw error;
+    }
     // Never lose a refresh token: a response without one keeps the old one (rotation is optional,
     // RFC 6749 §6), whatever the refresher already did.
     const keepOld = !next.refreshToken && current?.refreshToken;
@@ -322,8 +334,44 @@ export class TokenManager {
       ? { ...next, refreshToken: current.refreshToken, refreshExpiresAt: next.refreshExpiresAt ?? current.refreshExpiresAt }
       : next;
     // The write completes before the token is returned: a rotated refresh token is on disk first.
-    this.#writeToken(clientId, token);
-    return token;
+    return this.#transaction(() => {
+      this.#client(clientId);
+      this.#writeToken(clientId, token);
+      releaseLease(this.#dataDir, lease);
+      return token;
+    }).catch(async (error: unknown) => {
+      await giveBack();
+      throw error;
+    });
+  }
+
+  /** Under the lock: the stored token when it will do, else the lease; another process's lease is waited out. */
+  async #beginRefresh(
+    clientId: string,
+    mode: RefreshMode,
+    seen: string | undefined,
+  ): Promise<{ token: TokenSet } | { lease: Lease; client: ClientConfig; secrets: ClientSecrets; current: TokenSet | null }> {
+    for (;;) {
+      const step = await this.#transaction(() => {
+        const client = this.#client(clientId);
+        if (!mode.fresh) this.#throwIfNeedsSignIn(client);
+        const current = mode.fresh ? null : this.#readToken(client);
+        const changedElsewhere = this.#store.document.tokens[clientId] !== seen;
+        if (current && (!mode.force || changedElsewhere) && this.#isFresh(client, current, mode.minValidMs)) return { token: current };
+        const secrets = this.#readSecrets(client);
+        const taken = takeLease(this.#dataDir, clientId, this.#now(), this.#leaseMs());
+        if ('busyUntil' in taken) return taken;
+        const call = this.#ceiling.take(clientId, this.#now());
+        if (!call.ok) {
+          releaseLease(this.#dataDir, taken.lease);
+          throw ceilingError(client.name, this.#ceiling.perMinute, call.retryAt);
+        }
+        return { lease: taken.lease, client, secrets, current };
+      });
+      if (!('busyUntil' in step)) return step;
+      // Another process is refreshing this client: wait for its result, not on the lock.
+      await leasePause();
+    }
   }
 
   #writeToken(clientId: string, token: TokenSet): void {
