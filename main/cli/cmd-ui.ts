@@ -46,9 +46,15 @@ export async function runUi(args: ParsedArgs, dataDir: string, version: string, 
     if (error.code === 'EADDRINUSE') throw new CliError(`Port ${port} on 127.0.0.1 is in use: choose another with --port N, or leave --port out for a free one.`);
     throw error;
   });
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  const onSignal = (signal: NodeJS.Signals) => stop(signal === 'SIGINT' ? 'Ctrl-C' : signal);
-  for (const signal of signals) process.on(signal, onSignal);
+  // Kept until the process ends, and deaf after the first signal: signal-exit (under
+  // proper-lockfile) re-raises a signal when it counts no other listener, which would kill the
+  // process halfway through closing the store.
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stopping) stop(signal === 'SIGINT' ? 'Ctrl-C' : signal);
+    stopping = true;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 
   io.stdout.write(
     [
@@ -61,13 +67,10 @@ export async function runUi(args: ParsedArgs, dataDir: string, version: string, 
   );
   if (args.flags['no-open'] !== true) openBrowser(door.url);
 
-  try {
-    const why = await stopped;
-    io.stdout.write(`TokenDesk ui stopped (${why}).\n`);
-  } finally {
-    for (const signal of signals) process.off(signal, onSignal);
-    await door.close();
-  }
+  const why = await stopped;
+  stopping = true;
+  await door.close();
+  io.stdout.write(`TokenDesk ui stopped (${why}).\n`);
   return EXIT.ok;
 }
 

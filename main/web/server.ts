@@ -83,9 +83,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const sendJson = (res: ServerResponse, value: unknown, more: Record<string, string> = {}) =>
     send(res, 200, JSON.stringify(value), 'application/json; charset=utf-8', more);
 
+  let closed = false;
   const armIdle = () => {
     if (idleTimer) clearTimeout(idleTimer);
-    idleTimer = streams.size === 0 ? setTimeout(opts.onIdle, opts.idleMs) : null;
+    idleTimer = streams.size === 0 && !closed ? setTimeout(opts.onIdle, opts.idleMs) : null;
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -176,6 +177,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       for (const stream of streams) stream.write(frame);
     },
     async close() {
+      closed = true;
       if (idleTimer) clearTimeout(idleTimer);
       for (const stream of streams) stream.end();
       await new Promise<void>((resolve) => {

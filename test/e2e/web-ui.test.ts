@@ -219,3 +219,22 @@ describe('tokendesk ui in Chromium', () => {
     expect(ui.stdout()).toContain('TokenDesk ui stopped (every tab has been closed for 2 s)');
   });
 });
+
+describe('tokendesk ui stopped under an open tab', () => {
+  test('Ctrl-C stops the server, and the page says so', async () => {
+    const ui = await startUi();
+    const browser = await launchChromium(ui.origin);
+    try {
+      const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+      await page.goto(ui.url);
+      await openDashboard(page);
+      ui.child.kill('SIGINT');
+      expect(await ui.exited).toBe(0);
+      await page.getByRole('button', { name: 'Notices (1)' }).click();
+      expect(await page.locator('#notice-list').textContent()).toContain('TokenDesk ui is not running any more');
+    } finally {
+      await browser.close();
+      await ui.stop();
+    }
+  });
+});

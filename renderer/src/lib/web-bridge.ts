@@ -3,9 +3,10 @@
  * over HTTP to the page's own origin. Loaded only when there is no preload bridge. First the
  * one-time token in the address's fragment is traded for the session cookie (and removed from
  * the address bar and history), then calls are `POST /api/call/<channel>` and events arrive on
- * one EventSource, whose open connection also tells the server this tab is still there.
+ * one EventSource, whose open connection also tells the server this tab is still there (and whose
+ * end tells the page the server has stopped).
  */
-import type { EventName, IpcResult, TokenDeskApi } from '../../../main/ipc/contract';
+import type { EventName, IpcResult, Notice, TokenDeskApi } from '../../../main/ipc/contract';
 import type { ErrorInfo } from '../../../main/model/types';
 
 type Listener = (payload: unknown) => void;
@@ -25,6 +26,14 @@ export function webBridge(): TokenDeskApi {
     if (refused) return;
     source = new EventSource('/api/events');
     for (const event of listeners.keys()) listen(event);
+    // The stream breaks when `tokendesk ui` stops (Ctrl-C, idle): say so on the page, once.
+    source.addEventListener('error', () =>
+      fetch('/', { method: 'HEAD' }).catch(() => {
+        source?.close();
+        const notice: Notice = { id: 'ui-stopped', clientId: null, kind: 'info', message: STOPPED.message, at: Date.now() };
+        listeners.get('notices:changed')?.forEach((listener) => listener([notice]));
+      }),
+    );
   });
 
   const post = async <T>(path: string, input: unknown): Promise<IpcResult<T>> => {
