@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { clientInputSchema, copyFormatSchema, idSchema as id, settingsSchema, type ClientInput, type Settings } from '../model/schemas';
-import type { AppInfo, ClientView, ErrorInfo, Exchange, Notice, ProviderInfo, TokenDetail } from '../model/types';
+import type { AppInfo, ClientView, ErrorInfo, Exchange, Notice, ProviderInfo, ServerMetadata, TokenDetail } from '../model/types';
 
 // What the renderer needs of the ground floor, from the one file it imports (as types only).
 export type * from '../model/types';
@@ -33,6 +33,12 @@ export const channels = {
     output: '' as string,
   },
   'clients:import': { input: z.object({ json: z.string().max(10_000_000) }), output: {} as ClientView[] },
+  /** RFC 8414 / OpenID Connect Discovery for the editor, before the client exists. */
+  'clients:discover': {
+    input: z.object({ issuer: url, proxy: url.nullable().optional(), caCertificates: z.string().max(200_000).nullable().optional() }),
+    output: {} as ServerMetadata,
+  },
+  'clients:refreshDiscovery': { input: clientRef, output: {} as ClientView },
   'token:issue': { input: clientRef, output: {} as ClientView },
   'token:refresh': { input: clientRef, output: {} as ClientView },
   'token:revoke': { input: clientRef, output: {} as ClientView },

@@ -33,6 +33,8 @@ export function createHandlers(desk: DeskApi, shell: ShellServices, signIn: Sign
     },
     'clients:export': ({ clientIds, includeSecrets }) => desk.exportClients(clientIds, includeSecrets),
     'clients:import': ({ json }) => desk.importClients(json),
+    'clients:discover': ({ issuer, proxy, caCertificates }) => desk.discover(issuer, { proxy: proxy ?? null, caCertificates: caCertificates ?? null }),
+    'clients:refreshDiscovery': ({ clientId }) => desk.refreshDiscovery(clientId),
     'token:issue': ({ clientId }) => desk.issue(clientId),
     'token:refresh': ({ clientId }) => desk.refresh(clientId),
     'token:revoke': ({ clientId }) => desk.revoke(clientId),

@@ -97,6 +97,12 @@ describe('client editor input', () => {
       extraParams: { audience: 'api', resource: 'https://r' },
       responseFields: { accessToken: 'accessToken' },
       username: null,
+      issuer: null,
+      metadata: null,
+      dpop: false,
+      proxy: null,
+      caCertificates: null,
+      clientCertificate: null,
     });
   });
 });

@@ -3,7 +3,7 @@
  * network actions in flight. Filled by the first load, kept current by main's events.
  */
 import type { AppInfo, ClientInput, CopyFormat, Notice, ProviderInfo, Settings, TokenDeskApi } from '../../../main/ipc/contract';
-import type { ClientView, ErrorInfo } from '../../../main/ipc/contract';
+import type { ClientView, ErrorInfo, ServerMetadata } from '../../../main/ipc/contract';
 import { errorInfo, unwrap } from './api';
 import type { MessageKey } from './i18n/en';
 
@@ -183,6 +183,21 @@ export class Desk {
     this.#replace(view);
     this.announce(this.t('done.saved', { name: view.config.name }));
     return view;
+  }
+
+  /** RFC 8414 / OpenID Connect Discovery of an issuer (the editor's Discover button). */
+  discover(issuer: string, network: { proxy?: string | null; caCertificates?: string | null } = {}): Promise<ServerMetadata> {
+    return unwrap(this.api.clientsDiscover({ issuer, ...network }));
+  }
+
+  async refreshDiscovery(clientId: string): Promise<void> {
+    try {
+      const view = await unwrap(this.api.clientsRefreshDiscovery({ clientId }));
+      this.#replace(view);
+      this.announce(this.t('done.rediscovered', { name: view.config.name }));
+    } catch (error) {
+      this.announce(errorInfo(error).message, 'error');
+    }
   }
 
   async duplicate(clientId: string): Promise<ClientView | null> {

@@ -1,6 +1,6 @@
 /** The client editor's model: form ↔ ClientInput, and inline validation. Pure, unit-tested. */
 import type { ClientInput, ProviderField, ProviderInfo } from '../../../main/ipc/contract';
-import type { ClientAuthMethod, ClientConfig, ClientView, GenericGrant, ItcodePlatform, ProviderId } from '../../../main/ipc/contract';
+import type { ClientAuthMethod, ClientConfig, ClientView, GenericGrant, ItcodePlatform, ProviderId, ServerMetadata } from '../../../main/ipc/contract';
 
 export const ITCODE_PLATFORM_LIST = ['naver', 'kakao', 'google', 'github'] as const satisfies readonly ItcodePlatform[];
 
@@ -33,6 +33,16 @@ export interface ClientForm {
   fieldAccessToken: string;
   fieldExpiresIn: string;
   fieldRefreshToken: string;
+  /** Issue #12: discovery, DPoP, transport and keys of the generic client. */
+  issuer: string;
+  metadata: ServerMetadata | null;
+  dpop: boolean;
+  proxy: string;
+  caCertificates: string;
+  clientCertificate: string;
+  /** Write-only, like the client secret: empty keeps the stored one. */
+  tlsClientKey: string;
+  privateKey: string;
 }
 
 export type FormErrorKey = 'editor.invalid.name' | 'editor.invalid.nameTaken' | 'editor.invalid.url' | 'editor.invalid.required' | 'editor.invalid.extraParams';
@@ -67,6 +77,14 @@ export function emptyForm(provider: ProviderId): ClientForm {
     fieldAccessToken: '',
     fieldExpiresIn: '',
     fieldRefreshToken: '',
+    issuer: '',
+    metadata: null,
+    dpop: false,
+    proxy: '',
+    caCertificates: '',
+    clientCertificate: '',
+    tlsClientKey: '',
+    privateKey: '',
   };
 }
 
@@ -101,6 +119,12 @@ export function formFromConfig(config: ClientConfig): ClientForm {
       fieldAccessToken: generic.responseFields.accessToken ?? '',
       fieldExpiresIn: generic.responseFields.expiresIn ?? '',
       fieldRefreshToken: generic.responseFields.refreshToken ?? '',
+      issuer: generic.issuer ?? '',
+      metadata: generic.metadata ?? null,
+      dpop: generic.dpop === true,
+      proxy: generic.proxy ?? '',
+      caCertificates: generic.caCertificates ?? '',
+      clientCertificate: generic.clientCertificate ?? '',
     }),
   };
 }
@@ -204,7 +228,15 @@ export function toClientInput(form: ClientForm, provider: ProviderInfo | undefin
       extraParams: parseExtraParams(form.extraParams) ?? {},
       responseFields,
       username: form.grant === 'password' ? orNull(form.username) : null,
+      issuer: orNull(form.issuer),
+      metadata: orNull(form.issuer) ? form.metadata : null,
+      dpop: form.dpop,
+      proxy: orNull(form.proxy),
+      caCertificates: orNull(form.caCertificates),
+      clientCertificate: form.clientAuth.endsWith('tls_client_auth') || form.clientCertificate.trim() ? orNull(form.clientCertificate) : null,
     };
+    if (form.privateKey.trim()) input.privateKey = form.privateKey.trim();
+    if (form.tlsClientKey.trim()) input.tlsClientKey = form.tlsClientKey.trim();
     if (form.grant === 'password') {
       if (form.password) input.password = form.password;
       else if (editing && form.removeSecret) input.password = null;
