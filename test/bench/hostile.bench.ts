@@ -16,8 +16,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'bin', 'tokendesk.mjs');
 export const ISSUE_RSS_TARGET_MB = 150;
-/** How long the slow provider takes to answer in the lock bench. */
-export const SLOW_PROVIDER_MS = 4_000;
+/** How long the slow provider takes to answer in the lock bench: longer than a command line takes to start. */
+export const SLOW_PROVIDER_MS = 15_000;
 
 export interface HostileBenchResult {
   issuePeakRssMB: number;
@@ -27,10 +27,12 @@ export interface HostileBenchResult {
   aloneMs: number;
   lockWaitMs: number;
   slowProviderMs: number;
+  /** The second issue was done while the first one's provider still had not answered. */
+  finishedBeforeSlow: boolean;
 }
 
 /** Runs the CLI; `peakRssFile` makes Node write its own peak RSS in KB (process.resourceUsage) there on exit. */
-function run(args: string[], opts: { input?: string; peakRssFile?: string } = {}): Promise<{ code: number | null; ms: number; stderr: string }> {
+function run(args: string[], opts: { input?: string; peakRssFile?: string } = {}): Promise<{ code: number | null; ms: number; endedAt: number; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env['NODE_OPTIONS'];
   const report = opts.peakRssFile
@@ -43,12 +45,14 @@ function run(args: string[], opts: { input?: string; peakRssFile?: string } = {}
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, ms: performance.now() - started, stderr }));
+    child.on('close', (code) => resolve({ code, ms: performance.now() - started, endedAt: performance.now(), stderr }));
     child.stdin.end(opts.input ?? '');
   });
 }
 
-async function startProvider(): Promise<{ url: string; close(): Promise<void> }> {
+async function startProvider(): Promise<{ url: string; slowArrived: Promise<void>; close(): Promise<void> }> {
+  let arrived: () => void = () => undefined;
+  const slowArrived = new Promise<void>((resolve) => (arrived = resolve));
   const server = http.createServer((req, res) => {
     req.resume();
     if (req.url === '/huge') {
@@ -67,6 +71,7 @@ async function startProvider(): Promise<{ url: string; close(): Promise<void> }>
     }
     const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: `t-${Date.now()}`, token_type: 'Bearer', expires_in: 3600 }));
     if (req.url === '/slow') {
+      arrived();
       const timer = setTimeout(answer, SLOW_PROVIDER_MS);
       return void res.on('close', () => clearTimeout(timer));
     }
@@ -76,6 +81,7 @@ async function startProvider(): Promise<{ url: string; close(): Promise<void> }>
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,
+    slowArrived,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -104,10 +110,10 @@ export async function benchHostile(): Promise<HostileBenchResult> {
     await run(cli('issue', 'quick'));
     const alone = await run(cli('issue', 'quick'));
     const slow = run(cli('issue', 'slow'));
-    // Give the slow one time to start and reach its provider, then go.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Once the slow one is inside its provider call (the provider has its request), go.
+    await provider.slowArrived;
     const contended = await run(cli('issue', 'quick'));
-    await slow;
+    const slowDone = await slow;
     if (contended.code !== 0) throw new Error(`issue quick failed while another issue waited: ${contended.stderr}`);
     return {
       issuePeakRssMB,
@@ -116,6 +122,7 @@ export async function benchHostile(): Promise<HostileBenchResult> {
       aloneMs: Math.round(alone.ms),
       lockWaitMs: Math.max(0, Math.round(contended.ms - alone.ms)),
       slowProviderMs: SLOW_PROVIDER_MS,
+      finishedBeforeSlow: contended.endedAt < slowDone.endedAt,
     };
   } finally {
     await provider.close();

@@ -36,6 +36,7 @@ const hostile = await benchHostile();
 line('issue against a 50 MB response: peak RSS', `${hostile.issuePeakRssMB} MB (exit ${hostile.issueExitCode}; ${budget(hostile.issuePeakRssMB < ISSUE_RSS_TARGET_MB)})`);
 line(`another issue while a provider takes ${hostile.slowProviderMs / 1000} s`, `${hostile.contendedMs} ms (alone: ${hostile.aloneMs} ms)`);
 line('of which waiting for the data directory', `${hostile.lockWaitMs} ms (${budget(hostile.lockWaitMs < hostile.slowProviderMs / 2)})`);
+line('done while the slow provider still had not answered', `${hostile.finishedBeforeSlow ? 'yes' : 'no'} (${budget(hostile.finishedBeforeSlow)})`);
 
 console.log('Renderer in Chromium, 1,000 clients');
 const renderer = await benchRenderer();
