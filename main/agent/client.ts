@@ -26,6 +26,9 @@ const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 /** Longer than any single provider request the core makes (30 s timeout, plus a retry). */
 const DEFAULT_CALL_TIMEOUT_MS = 120_000;
 
+/** RFC 8628 device codes live minutes (oidc-provider: 10, most servers 5-30): wait up to half an hour. */
+const DEVICE_SIGN_IN_TIMEOUT_MS = 30 * 60_000;
+
 /** Errors that mean "nobody listens there": the app is not running (or a stale socket is left). */
 const NOT_LISTENING = new Set(['ENOENT', 'ECONNREFUSED', 'ENOTSOCK', 'ECONNRESET', 'EPIPE']);
 
@@ -139,7 +142,9 @@ export function agentDesk(connection: AgentConnection): CliDesk {
     close: async () => connection.close(),
   };
   for (const method of AGENT_METHODS) {
-    desk[method] = (...params: unknown[]) => connection.call(method, params);
+    // A device sign-in waits for a person on another device, up to the code's lifetime.
+    const timeoutMs = method === 'completeDeviceSignIn' ? DEVICE_SIGN_IN_TIMEOUT_MS : undefined;
+    desk[method] = (...params: unknown[]) => connection.call(method, params, timeoutMs);
   }
   return desk as CliDesk;
 }

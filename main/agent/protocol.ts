@@ -32,6 +32,9 @@ export const AGENT_METHODS = [
   'exchanges',
   'discover',
   'requestHeaders',
+  'beginDeviceSignIn',
+  'completeDeviceSignIn',
+  'introspect',
 ] as const satisfies readonly (keyof DeskApi)[];
 export type AgentMethod = (typeof AGENT_METHODS)[number];
 

@@ -59,6 +59,9 @@ const paramSchemas: Record<AgentMethod, z.ZodType<unknown[]>> = {
     z.tuple([z.string().min(1).max(2000)]),
     z.tuple([z.string().min(1).max(2000), z.object({ proxy: z.string().max(2000).nullable().optional(), caCertificates: z.string().max(200_000).nullable().optional() })]),
   ]),
+  beginDeviceSignIn: byRef,
+  completeDeviceSignIn: byRef,
+  introspect: z.union([byRef, z.tuple([ref, z.enum(['access', 'refresh'])])]),
   requestHeaders: z.tuple([ref, z.object({ method: z.string().min(1).max(20).optional(), url: z.string().min(1).max(8000).nullable().optional() })]),
 };
 

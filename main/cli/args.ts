@@ -20,6 +20,7 @@ export type CommandName =
   | 'exchanges'
   | 'ui'
   | 'headers'
+  | 'introspect'
   | 'help'
   | 'version';
 
@@ -82,7 +83,7 @@ const COMMANDS: Record<CommandWithSpec, CommandSpec> = {
       'redirect-uri': text,
       scope: text,
       platform: { value: true, choices: ['naver', 'kakao', 'google', 'github'] },
-      grant: { value: true, choices: ['authorization_code', 'client_credentials', 'password'] },
+      grant: { value: true, choices: ['authorization_code', 'client_credentials', 'password', 'device_code'] },
       'token-url': text,
       'auth-url': text,
       'client-auth': { value: true, choices: ['basic', 'body', 'none'] },
@@ -100,13 +101,15 @@ const COMMANDS: Record<CommandWithSpec, CommandSpec> = {
       dpop: bool,
       proxy: text,
       'allow-insecure-http': bool,
+      par: bool,
+      'device-url': text,
     },
   },
   'clients list': { takesName: false, flags: json },
   'clients show': { takesName: true, flags: json },
   'clients remove': { takesName: true, flags: {} },
   issue: { takesName: true, flags: json },
-  login: { takesName: true, flags: { ...json, 'no-browser': bool } },
+  login: { takesName: true, flags: { ...json, 'no-browser': bool, device: bool } },
   refresh: { takesName: true, flags: json },
   token: { takesName: true, flags: { 'min-valid': text } },
   status: { takesName: false, flags: json },
@@ -116,6 +119,7 @@ const COMMANDS: Record<CommandWithSpec, CommandSpec> = {
   exchanges: { takesName: true, flags: { ...json, reveal: bool } },
   ui: { takesName: false, flags: { port: text, 'no-open': bool, 'idle-timeout': text } },
   headers: { takesName: true, flags: { method: text, url: text } },
+  introspect: { takesName: true, flags: { ...json, refresh: bool } },
 };
 
 export const USAGE = `Usage: tokendesk [--data-dir DIR] [--standalone] COMMAND
@@ -125,9 +129,9 @@ Commands:
   clients add NAME --provider hejhome|daouoffice|podshop|itcode|oauth2
         [--base-url URL] [--env prod|dev] [--client-id ID] [--client-secret-stdin]
         [--redirect-uri URI] [--scope S] [--platform naver|kakao|google|github]
-        [oauth2: --grant authorization_code|client_credentials|password --token-url URL
-                 --auth-url URL --client-auth basic|body|none --params-in body|query
-                 --pkce|--no-pkce --username U --password-stdin]
+        [oauth2: --grant authorization_code|client_credentials|password|device_code --token-url URL
+                 --auth-url URL --device-url URL --client-auth basic|body|none --params-in body|query
+                 --pkce|--no-pkce --par --username U --password-stdin]
         [oauth2 from discovery: --issuer URL instead of the URLs, --grant optional;
                  --auth client_secret_basic|client_secret_post|client_secret_jwt|private_key_jwt|
                         tls_client_auth|self_signed_tls_client_auth|none
@@ -138,12 +142,16 @@ Commands:
   issue NAME [--json]            client credentials, POD Shop exchange, password grant
   login NAME [--no-browser] [--json]
                                  authorization code / itcode social login
+  login NAME --device [--json]   device authorization grant (RFC 8628): the verification URI and
+                                 the user code on stderr, then waits until you approve
   refresh NAME [--json]
   token NAME [--min-valid DURATION]
                                  print only a currently valid access token; with --min-valid
                                  (90s, 10m, 1h30m, 2d) refresh first if it expires within that time
   status [--json]                every client: state, expires_at, refresh_expires_at
-  userinfo NAME [--json]         itcode
+  userinfo NAME [--json]         itcode; OpenID Connect UserInfo
+  introspect NAME [--refresh] [--json]
+                                 the server's RFC 7662 answer about the current access (or refresh) token
   logout NAME                    revoke NAME
   exchanges NAME [--json] [--reveal]
   ui [--port N] [--no-open] [--idle-timeout SECONDS]
@@ -237,6 +245,7 @@ function parseCommand(command: CommandWithSpec, args: string[], dataDir: string 
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}" for "${command}".`);
   if (command === 'clients add') validateClientAdd(flags);
   if (typeof flags['min-valid'] === 'string') minValidMs(flags['min-valid']);
+  if (command === 'login' && flags['device'] && flags['no-browser']) throw new UsageError('--device and --no-browser exclude each other: a device sign-in needs no browser here.');
   return { command, name, dataDir, standalone, flags };
 }
 
@@ -270,6 +279,8 @@ const PROVIDER_ONLY: Record<string, string> = {
   'ca-file': 'oauth2',
   dpop: 'oauth2',
   proxy: 'oauth2',
+  par: 'oauth2',
+  'device-url': 'oauth2',
 };
 
 function validateClientAdd(flags: Record<string, string | boolean>): void {
@@ -302,5 +313,8 @@ function validateClientAdd(flags: Record<string, string | boolean>): void {
       throw new UsageError('--private-key-file applies to --auth private_key_jwt only.');
     }
     if (flags['grant'] === 'password' && flags['username'] === undefined) throw new UsageError('--grant password needs --username U.');
+    if (!discovered && flags['grant'] === 'device_code' && flags['device-url'] === undefined) {
+      throw new UsageError('--grant device_code needs --issuer URL or --device-url URL.');
+    }
   }
 }

@@ -13,6 +13,7 @@ import { headersCommand, standardsClientFields } from './cmd-standards';
 import { startLoopbackListener } from '../oauth/signin';
 import { checkUrl } from '../model/urls';
 import { openBrowser, readLine, readLines, readSecret } from './browser';
+import { introspectCommand, loginWithDevice } from './cmd-device';
 import { CliError, EXIT } from './exit';
 import {
   clientDetails,
@@ -74,8 +75,12 @@ export async function runCommand(args: ParsedArgs, desk: CliDesk, io: CliIo): Pr
       return printOutcome(desk, await desk.issue(name), 'token issued', wantsJson, io);
     case 'refresh':
       return printOutcome(desk, await desk.refresh(name), 'token refreshed', wantsJson, io);
-    case 'login':
-      return printOutcome(desk, await login(desk, name, args.flags['no-browser'] === true, io), 'signed in', wantsJson, io);
+    case 'login': {
+      const view = args.flags['device'] === true ? await loginWithDevice(desk, name, io) : await login(desk, name, args.flags['no-browser'] === true, io);
+      return printOutcome(desk, view, 'signed in', wantsJson, io);
+    }
+    case 'introspect':
+      return introspectCommand(desk, name, args.flags['refresh'] === true, wantsJson, out);
     case 'token': {
       const token = await desk.validToken(name);
       return out(`${token.accessToken}\n`);
@@ -244,5 +249,7 @@ function genericSettings(args: ParsedArgs, hasSecret: boolean): GenericSettings 
     // PKCE by default for the authorization code grant (RFC 9700 §2.1.1 recommends it for every client).
     pkce: args.flags['no-pkce'] === true ? false : args.flags['pkce'] === true || grant === 'authorization_code',
     username: value('username'),
+    par: args.flags['par'] === true,
+    deviceAuthorizationUrl: value('device-url'),
   };
 }

@@ -67,6 +67,9 @@ export function buildClient(
     if (generic.grant === 'password' && blank(generic.username)) {
       throw new TokenDeskError('bad_request', 'The password grant needs a username.');
     }
+    if (generic.grant === 'device_code' && blank(generic.deviceAuthorizationUrl) && typeof generic.metadata?.document['device_authorization_endpoint'] !== 'string') {
+      throw new TokenDeskError('bad_request', 'The device code grant needs a device authorization URL (RFC 8628 §3.1), or an issuer whose discovery names one.');
+    }
   }
   return config;
 }

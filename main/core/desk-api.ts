@@ -4,7 +4,7 @@
  * Every method throws TokenDeskError on failure.
  */
 import type { ClientInput, Settings } from '../model/schemas';
-import type { AppInfo, ClientView, CopyFormat, Exchange, Notice, ProviderInfo, TokenDetail, TokenSet } from '../model/types';
+import type { AppInfo, ClientView, CopyFormat, DeviceSignInView, Exchange, Notice, ProviderInfo, TokenDetail, TokenSet } from '../model/types';
 import type { DiscoveryNetwork } from '../oauth/standards/discovery';
 import type { ServerMetadata } from '../model/types';
 
@@ -45,6 +45,13 @@ export interface DeskApi {
   revoke(ref: string): Promise<ClientView>;
   signOut(ref: string): Promise<ClientView>;
   userInfo(ref: string): Promise<unknown>;
+  /** RFC 8628: start a device sign-in (user code and verification URI to show). */
+  beginDeviceSignIn(ref: string): Promise<DeviceSignInView>;
+  /** RFC 8628: wait until the user approves (token saved), denies or the code expires. */
+  completeDeviceSignIn(ref: string): Promise<ClientView>;
+  cancelDeviceSignIn(ref: string): void;
+  /** RFC 7662 about the current access (or refresh) token. */
+  introspect(ref: string, which?: 'access' | 'refresh'): Promise<Record<string, unknown>>;
   /** RFC 8414 / OpenID Connect Discovery of an issuer, before a client exists. */
   discover(issuer: string, network?: DiscoveryNetwork): Promise<ServerMetadata>;
   /** A discovered client's metadata read again; its endpoints follow. */

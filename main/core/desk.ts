@@ -33,13 +33,15 @@ import { MAX_TIMER_MS, type SchedulerClock } from '../tokens/scheduler';
 import { openKeyring, type Keychain, type Keyring } from '../tokens/secrets';
 import { TokenStore, type StoreBackendFactory } from '../tokens/store';
 import { basicSignInFacts, securityChecks } from '../oauth/standards/security-check';
+import { abortableSleep, beginDeviceSignIn, completeDeviceSignIn, deviceView, type DeviceAuthorization } from '../oauth/standards/device';
+import { standardsIntrospect } from '../oauth/standards/introspect';
 import { ExchangeHolds } from './exchange-hold';
 import { buildClient, exportClients, parseClientExport, secretRequired, uniqueName } from './clients';
 import { copyText } from './copy';
 import type { DeskApi, PendingSignInView } from './desk-api';
 import { TokenDeskError } from '../model/errors';
 import { format, msg } from '../model/messages';
-import type { AppInfo, ClientConfig, ClientSecrets, ClientView, CopyFormat, Exchange, Notice, ProviderInfo, ServerMetadata, TokenDetail, TokenSet } from '../model/types';
+import type { AppInfo, ClientConfig, ClientSecrets, ClientView, CopyFormat, DeviceSignInView, Exchange, Notice, ProviderInfo, ServerMetadata, TokenDetail, TokenSet } from '../model/types';
 import { clientView, isJwt, nextStateChange } from './views';
 
 export interface DeskOptions {
@@ -70,6 +72,7 @@ export class TokenDesk implements DeskApi {
   readonly #manager: TokenManager;
   readonly #now: () => number;
   readonly #pending = new Map<string, PendingSignIn>();
+  readonly #devices = new Map<string, { device: DeviceAuthorization; abort: AbortController }>();
   readonly #holds: ExchangeHolds = new ExchangeHolds((exchange) => this.#recordExchange(exchange));
   readonly #listeners = new Set<(event: 'clients' | 'notices') => void>();
   readonly #signOutListeners = new Set<(clientId: string) => void>();
@@ -365,6 +368,51 @@ export class TokenDesk implements DeskApi {
     );
     await this.#manager.saveToken(client.id, token);
     return this.getClient(client.id);
+  }
+
+  /** RFC 8628 §3.1-§3.2: the user code and the verification URI to show; the device code stays here. */
+  async beginDeviceSignIn(ref: string): Promise<DeviceSignInView> {
+    const client = this.#client(ref);
+    if (!capabilitiesOf(client).device) {
+      throw new TokenDeskError('unsupported', `${client.name} does not sign in with a device code: choose the device_code grant and its server's device authorization endpoint.`);
+    }
+    this.#devices.get(client.id)?.abort.abort();
+    const device = await beginDeviceSignIn(this.#deps(), this.#input(client));
+    this.#devices.set(client.id, { device, abort: new AbortController() });
+    return deviceView(client.id, device);
+  }
+
+  /** RFC 8628 §3.4-§3.5: polls until the user approves (the token is saved), denies, or the code expires. */
+  async completeDeviceSignIn(ref: string): Promise<ClientView> {
+    const client = this.#client(ref);
+    const entry = this.#devices.get(client.id);
+    if (!entry) throw new TokenDeskError('needs_signin', `No device sign-in of ${client.name} is in progress: start it again.`);
+    try {
+      const token = await this.#holds.run(
+        client.id,
+        () => completeDeviceSignIn({ ...this.#deps(), sleep: abortableSleep }, this.#input(client), entry.device, { signal: entry.abort.signal }),
+        (next, exchanges) =>
+          securityChecks({ kind: 'device', urls: exchanges.map((exchange) => exchange.url), previous: null, next, requestedScope: client.scope }),
+      );
+      await this.#manager.saveToken(client.id, token);
+    } finally {
+      if (this.#devices.get(client.id) === entry) this.#devices.delete(client.id);
+    }
+    return this.getClient(client.id);
+  }
+
+  cancelDeviceSignIn(ref: string): void {
+    const client = this.#client(ref);
+    this.#devices.get(client.id)?.abort.abort();
+  }
+
+  /** RFC 7662 about the client's current access (or refresh) token, as the server answers. */
+  async introspect(ref: string, which: 'access' | 'refresh' = 'access'): Promise<Record<string, unknown>> {
+    const client = this.#client(ref);
+    if (!capabilitiesOf(client).introspect) {
+      throw new TokenDeskError('unsupported', `${client.name}'s server offers no token introspection (RFC 7662 introspection_endpoint).`);
+    }
+    return standardsIntrospect(this.#deps(), this.#input(client), this.#requireToken(client), which);
   }
 
   async refresh(ref: string): Promise<ClientView> {

@@ -14,7 +14,7 @@ const secret = z.string().max(LIMITS.secretChars, `is longer than ${LIMITS.secre
 const shortText = z.string().max(500);
 
 export const genericSettingsSchema = z.object({
-  grant: z.enum(['authorization_code', 'client_credentials', 'password']),
+  grant: z.enum(['authorization_code', 'client_credentials', 'password', 'device_code']),
   authorizationUrl: url.nullable(),
   tokenUrl: url,
   refreshUrl: url.nullable(),
@@ -39,6 +39,8 @@ export const genericSettingsSchema = z.object({
   caCertificates: z.string().max(200_000).nullable().optional(),
   clientCertificate: z.string().max(50_000).nullable().optional(),
   clientPublicJwk: z.record(z.string(), z.unknown()).nullable().optional(),
+  par: z.boolean().optional(),
+  deviceAuthorizationUrl: url.nullable().optional(),
 });
 
 export const refreshPolicySchema = z.object({

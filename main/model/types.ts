@@ -15,7 +15,7 @@ export type PodShopEnv = 'prod' | 'dev';
 /** POD Shop refresh: the doc's table (body, /token/refresh) or its curl example (query, /external/{id}/refresh). */
 export type PodRefreshForm = 'body' | 'query';
 
-export type GenericGrant = 'authorization_code' | 'client_credentials' | 'password';
+export type GenericGrant = 'authorization_code' | 'client_credentials' | 'password' | 'device_code';
 /**
  * RFC 6749 §2.3.1 `basic` (client_secret_basic) and `body` (client_secret_post), `none` (public
  * client), RFC 7523 §2.2 JWT assertions (`client_secret_jwt`, `private_key_jwt`), RFC 8705 §2
@@ -80,7 +80,10 @@ export interface GenericSettings {
   /** RFC 8705 client certificate (PEM); its key is ClientSecrets.tlsClientKey. */
   clientCertificate?: string | null;
   /** The public JWK of the private_key_jwt key, to register with the server. */
-  clientPublicJwk?: Record<string, unknown> | null;
+  clientPublicJwk?: Record<string, unknown> | null;  /** RFC 9126: push the authorization request first (a server that requires it gets it anyway). */
+  par?: boolean;
+  /** RFC 8628 §3.1, when not discovered: the device authorization endpoint. */
+  deviceAuthorizationUrl?: string | null;
 }
 
 export interface RefreshPolicy {
@@ -267,6 +270,20 @@ export interface Capabilities {
   userInfo: boolean;
   reconsent: boolean;
   basicHeader: boolean; // POD Shop direct Basic calls
+  device: boolean; // RFC 8628 device authorization grant
+  introspect: boolean; // RFC 7662
+}
+
+/** A device sign-in waiting for the user (RFC 8628 §3.2-§3.3): what to show, large. */
+export interface DeviceSignInView {
+  clientId: string;
+  userCode: string;
+  verificationUri: string;
+  /** With the user code in it: the QR code's content. */
+  verificationUriComplete: string | null;
+  /** epoch ms */
+  expiresAt: number;
+  intervalMs: number;
 }
 
 /** A token as the renderer sees it: values masked. */

@@ -36,6 +36,10 @@ export interface PendingSignIn {
   loopback: boolean;
   /** Cookies the provider set for this sign-in only (itcode's JSESSIONID), sent back on its POST. */
   cookies?: Readonly<Record<string, string>>;
+  /** OpenID Connect nonce sent (standards clients). */
+  nonce?: string | null;
+  /** RFC 9126: the request was pushed. */
+  par?: boolean;
 }
 
 export interface BeginSignInOptions {
@@ -165,7 +169,7 @@ export interface CallbackCheck {
  * The authorization code of a redirect address, after every check of RFC 6749 §4.1.2: the address
  * is the redirect URI, the state is the one sent (§10.12), and it carries no error (§4.1.2.1).
  */
-export function codeFromCallback(pending: PendingSignIn, callbackUrl: string, check: CallbackCheck): { code: string; state: string | null } {
+export function codeFromCallback(pending: Pick<PendingSignIn, 'redirectUri' | 'state'>, callbackUrl: string, check: CallbackCheck): { code: string; state: string | null } {
   if (!isUrl(callbackUrl)) {
     throw new TokenDeskError(
       'bad_request',

@@ -95,6 +95,8 @@ export function fakeClients(count: number, now = Date.now()): ClientView[] {
         userInfo: provider === 'itcode',
         reconsent: false,
         basicHeader: provider === 'podshop',
+        device: false,
+        introspect: false,
       },
     };
   });

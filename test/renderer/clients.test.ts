@@ -29,7 +29,7 @@ function client(name: string, over: Partial<ClientView['config']> = {}, rest: Pa
     nextRefreshAt: null,
     expiringAt: null,
     lastError: null,
-    capabilities: { issue: true, signIn: false, refresh: true, revoke: false, signOut: false, userInfo: false, reconsent: false, basicHeader: false },
+    capabilities: { issue: true, signIn: false, refresh: true, revoke: false, signOut: false, userInfo: false, reconsent: false, basicHeader: false, device: false, introspect: false },
     ...rest,
   };
 }

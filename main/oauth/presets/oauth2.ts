@@ -31,6 +31,8 @@ import {
 import type { OAuthAction } from '../provider-errors';
 import { usesStandards } from '../standards/context';
 import { standardsIssue, standardsRefresh, standardsRevoke } from '../standards/tokens';
+import { standardsBeginSignIn, standardsCompleteSignIn } from '../standards/authorize';
+import { standardsUserInfo } from '../standards/introspect';
 import { NO_CAPABILITIES, type Preset } from './preset';
 
 const LABEL = 'The OAuth 2.0 server';
@@ -119,7 +121,21 @@ function issue(deps: FlowDeps, input: FlowInput, action: 'issue' | 'refresh', pr
       previous,
     );
   }
+  if (settings.grant === 'device_code') {
+    return Promise.reject(new TokenDeskError('needs_signin', 'This client signs in with a device code (RFC 8628): start the device sign-in.'));
+  }
   return Promise.reject(new TokenDeskError('unsupported', 'This client uses the authorization code grant: sign in instead.'));
+}
+
+/** PAR, nonce, `iss` and the id_token need oauth4webapi (main/oauth/standards/authorize.ts). */
+function signsInByStandards(settings: GenericSettings): boolean {
+  return usesStandards(settings) || settings.par === true;
+}
+
+/** What the discovered metadata (RFC 8414) announces. */
+function announces(settings: GenericSettings, endpoint: string): boolean {
+  const value = settings.metadata?.document?.[endpoint];
+  return typeof value === 'string' && value !== '';
 }
 
 export const oauth2Preset: Preset = {
@@ -140,12 +156,16 @@ export const oauth2Preset: Preset = {
     const settings = client.generic;
     if (!settings) return { ...NO_CAPABILITIES };
     const code = settings.grant === 'authorization_code';
+    const device = settings.grant === 'device_code';
     return {
       ...NO_CAPABILITIES,
-      issue: !code,
+      issue: !code && !device,
       signIn: code && settings.authorizationUrl !== null && settings.authorizationUrl !== '',
       refresh: true,
       revoke: settings.revocationUrl !== null && settings.revocationUrl !== '',
+      device: device && (Boolean(settings.deviceAuthorizationUrl) || announces(settings, 'device_authorization_endpoint')),
+      introspect: announces(settings, 'introspection_endpoint'),
+      userInfo: announces(settings, 'userinfo_endpoint'),
     };
   },
 
@@ -154,6 +174,7 @@ export const oauth2Preset: Preset = {
   /** RFC 6749 §4.1.1 with `state` (§10.12) and, by default, PKCE S256 (RFC 7636 §4.3). */
   async beginSignIn(deps, input, opts) {
     const settings = settingsOf(input.client);
+    if (signsInByStandards(settings)) return standardsBeginSignIn(deps, input, requireRedirectUri(input, LABEL, opts.redirectUri));
     const authorizationUrl = requireUrl(input.client, settings.authorizationUrl, 'authorization URL');
     const redirectUri = requireRedirectUri(input, LABEL, opts.redirectUri);
     const state = generateState();
@@ -180,6 +201,7 @@ export const oauth2Preset: Preset = {
   /** RFC 6749 §4.1.3 (+ RFC 7636 §4.5 code_verifier). */
   completeSignIn(deps, input, pending, callbackUrl) {
     const settings = settingsOf(input.client);
+    if (signsInByStandards(settings)) return standardsCompleteSignIn(deps, input, pending, callbackUrl);
     const { code } = codeFromCallback(pending, callbackUrl, { provider: serverLabel(pending.authorizeUrl) });
     return token(
       deps,
@@ -207,6 +229,9 @@ export const oauth2Preset: Preset = {
     const url = requireUrl(input.client, settings.refreshUrl || settings.tokenUrl, 'token URL');
     return token(deps, input, 'refresh', url, { grant_type: 'refresh_token', refresh_token: requireRefreshToken(current, LABEL) }, current);
   },
+
+  /** OpenID Connect Core §5.3, where the discovered metadata names a UserInfo endpoint. */
+  fetchUserInfo: (deps, input, current) => standardsUserInfo(deps, input, current),
 
   /**
    * RFC 7009 §2.1: the refresh token when there is one (revoking it ends the grant, §2.1), then the

@@ -44,4 +44,6 @@ export const NO_CAPABILITIES: Capabilities = {
   userInfo: false,
   reconsent: false,
   basicHeader: false,
+  device: false,
+  introspect: false,
 };

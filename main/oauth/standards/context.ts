@@ -67,12 +67,14 @@ export function authorizationServer(input: FlowInput): oauth.AuthorizationServer
   const issuer = settings.issuer ?? document.issuer ?? (token ? new URL(token).origin : base);
   const authorization = optionalUrl(base, settings.authorizationUrl);
   const revocation = optionalUrl(base, settings.revocationUrl);
+  const device = optionalUrl(base, settings.deviceAuthorizationUrl);
   const as: oauth.AuthorizationServer = {
     ...document,
     issuer,
     ...(token ? { token_endpoint: token } : {}),
     ...(authorization ? { authorization_endpoint: authorization } : {}),
     ...(revocation ? { revocation_endpoint: revocation } : {}),
+    ...(device ? { device_authorization_endpoint: device } : {}),
   };
   if (!as.token_endpoint) {
     throw new TokenDeskError('bad_request', 'This OAuth 2.0 client has no token URL: refresh its discovery or fill the token URL in.');

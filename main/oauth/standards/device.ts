@@ -7,22 +7,12 @@
  */
 import * as oauth from 'oauth4webapi';
 import { TokenDeskError } from '../../model/errors';
-import type { TokenSet } from '../../model/types';
+import type { DeviceSignInView, TokenSet } from '../../model/types';
 import { processTokenResponse } from '../normalize';
 import { errorFromResponse, isRecord, jsonObjectBody, parseJson } from '../provider-errors';
 import { context } from '../requests';
-import type { RecordedFetch, StandardsOptions } from './fetch';
-
-/** What a standards flow needs of a client: oauth4webapi's three objects and the recorded fetch. */
-export interface StandardsContext {
-  as: oauth.AuthorizationServer;
-  client: oauth.Client;
-  clientAuth: oauth.ClientAuth;
-  fetcher: RecordedFetch;
-  options: StandardsOptions;
-  /** The server's name in messages (its host). */
-  label: string;
-}
+import type { FlowDeps, FlowInput } from '../requests';
+import { standardsContext, type StandardsContext } from './context';
 
 /** A pending device authorization (RFC 8628 §3.2), kept in main; the device code never leaves it. */
 export interface DeviceAuthorization {
@@ -112,7 +102,8 @@ export async function pollDeviceToken(
     if (!res) throw new TokenDeskError('internal', 'The device token request was not sent.');
     if (res.status >= 200 && res.status < 300) return processTokenResponse(res, context(ctx.label, 'exchange'), { now: deps.now() });
     const error = errorCodeOf(res);
-    if (error === 'authorization_pending') continue;
+    // RFC 9449 §8: the DPoP handle has learnt the server's nonce from this answer; the next poll uses it.
+    if (error === 'authorization_pending' || (error === 'use_dpop_nonce' && ctx.dpop)) continue;
     if (error === 'slow_down') {
       interval += SLOW_DOWN_STEP_MS;
       opts.onInterval?.(interval);
@@ -144,4 +135,32 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** For the desk: the client's context and its device authorization, in one step. */
+export async function beginDeviceSignIn(deps: FlowDeps, input: FlowInput): Promise<DeviceAuthorization> {
+  const ctx = await standardsContext(deps, input);
+  return startDeviceAuthorization(ctx, input.client.scope, deps.now());
+}
+
+/** For the desk: polls a device sign-in started by beginDeviceSignIn until it ends. */
+export async function completeDeviceSignIn(
+  deps: FlowDeps & PollDeps,
+  input: FlowInput,
+  device: DeviceAuthorization,
+  opts: { signal?: AbortSignal; onInterval?: (intervalMs: number) => void } = {},
+): Promise<TokenSet> {
+  return pollDeviceToken(await standardsContext(deps, input), device, deps, opts);
+}
+
+/** What the user sees of a device sign-in: never the device code. */
+export function deviceView(clientId: string, device: DeviceAuthorization): DeviceSignInView {
+  return {
+    clientId,
+    userCode: device.userCode,
+    verificationUri: device.verificationUri,
+    verificationUriComplete: device.verificationUriComplete,
+    expiresAt: device.expiresAt,
+    intervalMs: device.intervalMs,
+  };
 }

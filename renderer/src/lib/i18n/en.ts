@@ -234,6 +234,7 @@ export const en = {
   'editor.grant.authorization_code': 'Authorization code',
   'editor.grant.client_credentials': 'Client credentials',
   'editor.grant.password': 'Password (legacy)',
+  'editor.grant.device_code': 'Device code (RFC 8628)',
   'editor.legacyWarning': 'The password grant is legacy (OAuth 2.0 Security BCP): use it only for APIs that offer nothing else.',
   'editor.authorizationUrl': 'Authorization URL',
   'editor.tokenUrl': 'Token URL',

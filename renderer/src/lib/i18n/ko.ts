@@ -236,6 +236,7 @@ export const ko: Catalogue = {
   'editor.grant.authorization_code': '인가 코드',
   'editor.grant.client_credentials': '클라이언트 자격 증명',
   'editor.grant.password': '비밀번호 (레거시)',
+  'editor.grant.device_code': '기기 코드 (RFC 8628)',
   'editor.legacyWarning': '비밀번호 그랜트는 레거시입니다(OAuth 2.0 보안 BCP). 다른 방법을 제공하지 않는 API에만 쓰세요.',
   'editor.authorizationUrl': '인가 URL',
   'editor.tokenUrl': '토큰 URL',

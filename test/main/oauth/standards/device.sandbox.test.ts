@@ -6,7 +6,8 @@ import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenDeskError } from '../../../../main/model/errors';
 import { recordedFetch, standardsOptions } from '../../../../main/oauth/standards/fetch';
-import { pollDeviceToken, startDeviceAuthorization, type StandardsContext } from '../../../../main/oauth/standards/device';
+import type { StandardsContext } from '../../../../main/oauth/standards/context';
+import { pollDeviceToken, startDeviceAuthorization } from '../../../../main/oauth/standards/device';
 import { SANDBOX_CREDENTIALS, SANDBOX_OAUTH2_PATHS, startSandbox, type Sandbox } from '../../../../main/sandbox';
 import { fakeClock } from '../../sandbox/support';
 import { clientConfig, flowInput, recordingDeps } from '../../../helpers/oauth-browser';
@@ -33,6 +34,7 @@ function standardsContext(): StandardsContext {
     },
     client: { client_id: creds.clientId },
     clientAuth: oauth.ClientSecretBasic(creds.clientSecret),
+    dpop: undefined,
     fetcher,
     options: standardsOptions(fetcher),
     label: new URL(sandbox.url).host,
