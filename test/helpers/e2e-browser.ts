@@ -11,6 +11,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { channels, type EventName, type Events, type IpcResult } from '../../main/ipc/contract';
 import { apiName } from './api-name';
 import { ensureRendererBuilt, ROOT } from './e2e-build';
+import { findBrowser } from './find-browser';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -97,11 +98,14 @@ export interface BrowserHarness {
  * startHarness (the real core) and by the renderer bench (a stand-in with 1,000 clients).
  */
 export async function launchRenderer(dispatchCall: Dispatch, options: LaunchOptions = {}): Promise<BrowserHarness> {
+  // First: with no browser to be found, the test fails with what to install, before anything is started.
+  const browser = findBrowser();
   const dir = await ensureRendererBuilt();
   const server = await serveRenderer(dir);
   const userDataDir = await mkdtemp(join(tmpdir(), 'tokendesk-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    executablePath: browser.executablePath,
+    env: { ...process.env, ...browser.env },
     headless: true,
     args: CHROMIUM_ARGS,
     locale: options.locale ?? 'en-US',
