@@ -35,6 +35,11 @@ export const AGENT_METHODS = [
   'beginDeviceSignIn',
   'completeDeviceSignIn',
   'introspect',
+  'addSink',
+  'removeSink',
+  'previewImport',
+  'applyImport',
+  'exportClients',
 ] as const satisfies readonly (keyof DeskApi)[];
 export type AgentMethod = (typeof AGENT_METHODS)[number];
 

@@ -14,7 +14,7 @@ import { TokenDeskError, toErrorInfo } from '../model/errors';
 import type { TokenSet } from '../model/types';
 import { checkClientInput } from '../core/clients';
 import { LIMITS } from '../model/limits';
-import { clientInputSchema, type ClientInput } from '../model/schemas';
+import { applyImportSchema, clientInputSchema, importSourceSchema, sinkInputSchema, type ClientInput } from '../model/schemas';
 import { connectAgent } from './client';
 import {
   AGENT_PROTOCOL_VERSION,
@@ -63,6 +63,11 @@ const paramSchemas: Record<AgentMethod, z.ZodType<unknown[]>> = {
   completeDeviceSignIn: byRef,
   introspect: z.union([byRef, z.tuple([ref, z.enum(['access', 'refresh'])])]),
   requestHeaders: z.tuple([ref, z.object({ method: z.string().min(1).max(20).optional(), url: z.string().min(1).max(8000).nullable().optional() })]),
+  addSink: z.tuple([ref, sinkInputSchema]),
+  removeSink: z.tuple([ref, z.string().min(1).max(4096)]),
+  previewImport: z.tuple([importSourceSchema]),
+  applyImport: z.union([z.tuple([ref]), z.tuple([ref, applyImportSchema])]),
+  exportClients: z.tuple([z.array(ref).max(10_000).optional(), z.boolean()]),
 };
 
 const requestSchema = z.union([

@@ -21,6 +21,13 @@ export type CommandName =
   | 'ui'
   | 'headers'
   | 'introspect'
+  | 'clients export'
+  | 'import'
+  | 'exec'
+  | 'env'
+  | 'sinks add'
+  | 'sinks list'
+  | 'sinks remove'
   | 'help'
   | 'version';
 
@@ -32,6 +39,12 @@ export interface ParsedArgs {
   standalone: boolean;
   /** Flags of the command, by long name without dashes; booleans are true, values are strings. */
   flags: Record<string, string | boolean>;
+  /** Every NAME, for commands that take several (exec, env); else [name] or []. */
+  names?: string[];
+  /** Positional arguments after the NAME (sinks add: KIND FILE [KEY]). */
+  operands?: string[];
+  /** exec: the command and its arguments, everything after "--". */
+  commandArgv?: string[];
 }
 
 export class UsageError extends Error {
@@ -48,8 +61,13 @@ interface FlagSpec {
 }
 
 interface CommandSpec {
-  takesName: boolean;
+  /** 'many': one NAME or more (exec, env); 'any': zero or more; 'optional': zero or one. */
+  takesName: boolean | 'many' | 'any' | 'optional';
   flags: Record<string, FlagSpec>;
+  /** Positional arguments allowed after the NAME: [at least, at most]. */
+  operands?: [number, number];
+  /** Takes a command after "--" (exec). */
+  runs?: boolean;
 }
 
 const bool: FlagSpec = { value: false };
@@ -103,6 +121,7 @@ const COMMANDS: Record<CommandWithSpec, CommandSpec> = {
       'allow-insecure-http': bool,
       par: bool,
       'device-url': text,
+      'env-prefix': text,
     },
   },
   'clients list': { takesName: false, flags: json },
@@ -120,6 +139,13 @@ const COMMANDS: Record<CommandWithSpec, CommandSpec> = {
   ui: { takesName: false, flags: { port: text, 'no-open': bool, 'idle-timeout': text } },
   headers: { takesName: true, flags: { method: text, url: text } },
   introspect: { takesName: true, flags: { ...json, refresh: bool } },
+  'clients export': { takesName: 'any', flags: { 'with-secrets': bool } },
+  import: { takesName: false, flags: { env: text, 'dry-run': bool }, operands: [1, 1] },
+  exec: { takesName: 'many', flags: { 'min-valid': text }, runs: true },
+  env: { takesName: 'many', flags: { 'min-valid': text, format: { value: true, choices: ['sh', 'fish', 'powershell', 'dotenv', 'json'] } } },
+  'sinks add': { takesName: true, flags: {}, operands: [2, 3] },
+  'sinks list': { takesName: 'optional', flags: json },
+  'sinks remove': { takesName: true, flags: {}, operands: [1, 1] },
 };
 
 export const USAGE = `Usage: tokendesk [--data-dir DIR] [--standalone] COMMAND
@@ -138,6 +164,7 @@ Commands:
                  --private-key-file FILE --client-cert-file FILE --client-key-file FILE
                  --ca-file FILE --dpop --proxy URL]
         [--allow-insecure-http]  accept http:// to a host other than this computer (warns on every send)
+        [--env-prefix PREFIX]    exec/env variables PREFIX_TOKEN and PREFIX_AUTHORIZATION
   clients list [--json]          clients show NAME [--json]          clients remove NAME
   issue NAME [--json]            client credentials, POD Shop exchange, password grant
   login NAME [--no-browser] [--json]
@@ -159,6 +186,21 @@ Commands:
   headers NAME [--method M] [--url URL]
                                  the request headers: Authorization, and a fresh DPoP proof
                                  for M (default GET) and URL when the token is DPoP-bound
+  clients export [NAME…] [--with-secrets]
+                                 clients as JSON for a colleague, without secrets unless asked
+  import FILE|DIR [--env FILE|NAME] [--dry-run]
+                                 clients from a Postman collection (v2.1, --env: its environment),
+                                 an Insomnia export (v4/v5), a Bruno folder (--env: an environment),
+                                 curl commands ("-" reads stdin) or a TokenDesk export; missing
+                                 secrets are asked for (or read from stdin, one line each)
+  exec NAME… [--min-valid DURATION] -- CMD [ARGS…]
+                                 run CMD with <PREFIX>_TOKEN and <PREFIX>_AUTHORIZATION per client
+                                 (prefix TOKENDESK_<NAME> unless the client sets its own)
+  env NAME… [--min-valid DURATION] [--format sh|fish|powershell|dotenv|json]
+                                 print those variables, e.g. eval "$(tokendesk env NAME)"
+  sinks add NAME dotenv FILE VAR | json FILE /POINTER | postman FILE VAR | file FILE
+                                 write the token there on every issue and refresh
+  sinks list [NAME] [--json]     sinks remove NAME ID|FILE
 
 Secrets (--client-secret-stdin, --password-stdin) are read from stdin, never from the command line.
 Exit codes: 0 ok, 1 usage, 2 needs sign-in, 3 the provider rejected the request, 4 network error or timeout.
@@ -193,14 +235,21 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     return { command: 'version', name: null, dataDir, standalone, flags: {} };
   }
   if (first.startsWith('-')) throw new UsageError(`Expected a command before ${first}; run "tokendesk --help".`);
-  if (first === 'clients') {
+  if (first === 'sinks') {
     const sub = rest[1];
-    if (sub === undefined || sub.startsWith('-')) throw new UsageError('"clients" needs a subcommand: add, list, show or remove.');
-    const full = `clients ${sub}`;
-    if (!Object.hasOwn(COMMANDS, full)) throw new UsageError(`Unknown subcommand "clients ${sub}"; use add, list, show or remove.`);
+    if (sub === undefined || sub.startsWith('-')) throw new UsageError('"sinks" needs a subcommand: add, list or remove.');
+    const full = `sinks ${sub}`;
+    if (!Object.hasOwn(COMMANDS, full)) throw new UsageError(`Unknown subcommand "sinks ${sub}"; use add, list or remove.`);
     return parseCommand(full as CommandWithSpec, rest.slice(2), dataDir, standalone);
   }
-  if (!Object.hasOwn(COMMANDS, first) || first.startsWith('clients ')) throw new UsageError(`Unknown command "${first}"; run "tokendesk --help".`);
+  if (first === 'clients') {
+    const sub = rest[1];
+    if (sub === undefined || sub.startsWith('-')) throw new UsageError('"clients" needs a subcommand: add, list, show, remove or export.');
+    const full = `clients ${sub}`;
+    if (!Object.hasOwn(COMMANDS, full)) throw new UsageError(`Unknown subcommand "clients ${sub}"; use add, list, show, remove or export.`);
+    return parseCommand(full as CommandWithSpec, rest.slice(2), dataDir, standalone);
+  }
+  if (!Object.hasOwn(COMMANDS, first) || first.includes(' ')) throw new UsageError(`Unknown command "${first}"; run "tokendesk --help".`);
   return parseCommand(first as CommandWithSpec, rest.slice(1), dataDir, standalone);
 }
 
@@ -208,10 +257,12 @@ function parseCommand(command: CommandWithSpec, args: string[], dataDir: string 
   const spec = COMMANDS[command];
   const flags: Record<string, string | boolean> = {};
   const positionals: string[] = [];
+  let commandArgv: string[] | null = null;
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i]!;
     if (arg === '--') {
-      positionals.push(...args.slice(i + 1));
+      if (spec.runs) commandArgv = args.slice(i + 1);
+      else positionals.push(...args.slice(i + 1));
       break;
     }
     if (!arg.startsWith('--')) {
@@ -237,16 +288,33 @@ function parseCommand(command: CommandWithSpec, args: string[], dataDir: string 
   }
   if (flags['pkce'] && flags['no-pkce']) throw new UsageError('--pkce and --no-pkce exclude each other.');
 
-  let name: string | null = null;
-  if (spec.takesName) {
-    name = positionals.shift() ?? null;
-    if (name === null || name.trim() === '') throw new UsageError(`"${command}" needs a client NAME.`);
+  let names: string[] = [];
+  if (spec.takesName === 'many' || spec.takesName === 'any') names = positionals.splice(0);
+  else if (spec.takesName === true || (spec.takesName === 'optional' && positionals.length > 0)) names = [positionals.shift() ?? ''];
+  if (spec.takesName && spec.takesName !== 'optional' && spec.takesName !== 'any' && (names.length === 0 || names.some((one) => one.trim() === ''))) {
+    throw new UsageError(`"${command}" needs a client NAME.`);
   }
+  const name = names[0] ?? null;
+  const [least, most] = spec.operands ?? [0, 0];
+  const operands = positionals.splice(0, most);
+  if (operands.length < least) throw new UsageError(`"${command}" needs more arguments; run "tokendesk --help".`);
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}" for "${command}".`);
+  if (spec.runs && (commandArgv === null || commandArgv.length === 0)) {
+    throw new UsageError(`"${command}" needs a command to run after "--", e.g. tokendesk exec NAME -- curl …`);
+  }
   if (command === 'clients add') validateClientAdd(flags);
   if (typeof flags['min-valid'] === 'string') minValidMs(flags['min-valid']);
   if (command === 'login' && flags['device'] && flags['no-browser']) throw new UsageError('--device and --no-browser exclude each other: a device sign-in needs no browser here.');
-  return { command, name, dataDir, standalone, flags };
+  return {
+    command,
+    name,
+    dataDir,
+    standalone,
+    flags,
+    ...(spec.takesName === 'many' || spec.takesName === 'any' ? { names } : {}),
+    ...(spec.operands ? { operands } : {}),
+    ...(commandArgv ? { commandArgv } : {}),
+  };
 }
 
 /** `--min-valid DURATION` in milliseconds; a malformed duration is a usage error. */

@@ -14,6 +14,10 @@ import { startLoopbackListener } from '../oauth/signin';
 import { checkUrl } from '../model/urls';
 import { openBrowser, readLine, readLines, readSecret } from './browser';
 import { introspectCommand, loginWithDevice } from './cmd-device';
+import { runEnv } from './cmd-env';
+import { runExec } from './cmd-exec';
+import { runExport, runImport } from './cmd-import';
+import { runSinks } from './cmd-sinks';
 import { CliError, EXIT } from './exit';
 import {
   clientDetails,
@@ -40,7 +44,8 @@ export interface CliIo {
 /** How long `login` waits for the browser to come back to a loopback redirect. */
 const LOOPBACK_TIMEOUT_MS = 5 * 60_000;
 
-export async function runCommand(args: ParsedArgs, desk: CliDesk, io: CliIo): Promise<void> {
+/** Resolves with an exit code when the command has its own (exec: CMD's), else with nothing (0). */
+export async function runCommand(args: ParsedArgs, desk: CliDesk, io: CliIo): Promise<number | void> {
   const name = args.name ?? '';
   const wantsJson = args.flags['json'] === true;
   const out = (text: string) => void io.stdout.write(text);
@@ -107,6 +112,18 @@ export async function runCommand(args: ParsedArgs, desk: CliDesk, io: CliIo): Pr
     }
     case 'headers':
       return headersCommand(args, desk, out);
+    case 'clients export':
+      return out(await runExport(desk, args));
+    case 'import':
+      return runImport(desk, args, io);
+    case 'exec':
+      return runExec(desk, args, io.now, io.stderr);
+    case 'env':
+      return out(await runEnv(desk, args, io.now));
+    case 'sinks add':
+    case 'sinks list':
+    case 'sinks remove':
+      return runSinks(desk, args, out);
     case 'help':
     case 'version':
     case 'ui':
@@ -222,6 +239,8 @@ async function clientInput(args: ParsedArgs, io: CliIo, desk: CliDesk): Promise<
   if (scope !== undefined) input.scope = scope;
   const env = flag('env');
   if (env !== undefined) input.env = env as 'prod' | 'dev';
+  const prefix = flag('env-prefix');
+  if (prefix !== undefined) input.envPrefix = prefix;
   const platform = flag('platform');
   if (platform !== undefined) input.platform = platform as NonNullable<ClientInput['platform']>;
   if (provider === 'oauth2') Object.assign(input, await standardsClientFields(args, desk, genericSettings(args, clientSecret !== null)));

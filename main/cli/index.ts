@@ -68,8 +68,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 
     desk ??= await openStandalone(dataDir);
     const { runCommand } = await import('./commands');
-    await runCommand(args, desk, io);
-    return EXIT.ok;
+    return (await runCommand(args, desk, io)) ?? EXIT.ok;
   } catch (error) {
     io.stderr.write(`${errorLine(error)}\n`);
     return exitCodeOf(error);

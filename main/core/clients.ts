@@ -36,6 +36,8 @@ export function buildClient(
     allowInsecureHttp: input.allowInsecureHttp ?? existing?.allowInsecureHttp ?? false,
     refreshPolicy: input.refreshPolicy ?? existing?.refreshPolicy ?? DEFAULT_REFRESH_POLICY,
     sandbox: existing?.sandbox ?? false,
+    envPrefix: input.envPrefix !== undefined ? input.envPrefix : (existing?.envPrefix ?? null),
+    sinks: existing?.sinks ?? [],
     createdAt: existing?.createdAt ?? context.now.toISOString(),
     updatedAt: context.now.toISOString(),
   };
@@ -146,6 +148,7 @@ export function exportClients(entries: { config: ClientConfig; secrets: ClientSe
       autoRefresh: config.autoRefresh,
       refreshPolicy: config.refreshPolicy,
       ...(config.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
+      envPrefix: config.envPrefix ?? null,
     };
     if (secrets?.clientSecret) input.clientSecret = secrets.clientSecret;
     if (secrets?.password) input.password = secrets.password;

@@ -3,10 +3,21 @@
  * handlers of the desktop app, the command line in standalone mode, and the agent socket.
  * Every method throws TokenDeskError on failure.
  */
-import type { ClientInput, Settings } from '../model/schemas';
-import type { AppInfo, ClientView, CopyFormat, DeviceSignInView, Exchange, Notice, ProviderInfo, TokenDetail, TokenSet } from '../model/types';
+import type { ClientInput, Settings, SinkInput } from '../model/schemas';
+import type { AppInfo, ClientView, CopyFormat, DeviceSignInView, Exchange, Notice, ProviderInfo, Sink, TokenDetail, TokenSet } from '../model/types';
 import type { DiscoveryNetwork } from '../oauth/standards/discovery';
 import type { ServerMetadata } from '../model/types';
+import type { ImportSource } from '../import';
+import type { ImportPreview } from '../import/types';
+
+export interface SinkResult {
+  client: ClientView;
+  sink: Sink;
+  /** The current token was written to it now (false: no token yet, or the write failed). */
+  written: boolean;
+  /** Why the first write failed. */
+  error: string | null;
+}
 
 export interface PendingSignInView {
   clientId: string;
@@ -63,6 +74,13 @@ export interface DeskApi {
   /** Text for the clipboard in the given format (the shell writes it and clears it later). */
   copyText(ref: string, format: CopyFormat): Promise<string>;
   exchanges(ref: string, reveal: boolean): Promise<Exchange[]>;
+
+  /** Import from Postman, Insomnia, Bruno, curl or a TokenDesk export: first the preview, then the clients. */
+  previewImport(source: ImportSource): Promise<ImportPreview>;
+  applyImport(id: string, options?: { only?: number[]; secrets?: Record<string, { clientSecret?: string; password?: string }> }): Promise<ClientView[]>;
+  /** Files that get the access token on every issue and refresh. */
+  addSink(ref: string, input: SinkInput): Promise<SinkResult>;
+  removeSink(ref: string, sinkRef: string): Promise<ClientView>;
 
   getSettings(): Settings;
   setSettings(patch: Partial<Settings>): Promise<Settings>;

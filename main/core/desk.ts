@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { settingsSchema, type ClientInput, type Settings } from '../model/schemas';
+import { settingsSchema, type ClientInput, type Settings, type SinkInput } from '../model/schemas';
 import { createHttpClient, type HttpClient } from '../oauth/http';
 import { maskExchange, maskKnownSecrets, maskSecretFields } from '../oauth/mask';
 import {
@@ -36,12 +36,16 @@ import { basicSignInFacts, securityChecks } from '../oauth/standards/security-ch
 import { abortableSleep, beginDeviceSignIn, completeDeviceSignIn, deviceView, type DeviceAuthorization } from '../oauth/standards/device';
 import { standardsIntrospect } from '../oauth/standards/introspect';
 import { ExchangeHolds } from './exchange-hold';
-import { buildClient, exportClients, parseClientExport, secretRequired, uniqueName } from './clients';
-import { copyText } from './copy';
-import type { DeskApi, PendingSignInView } from './desk-api';
 import { TokenDeskError } from '../model/errors';
 import { format, msg } from '../model/messages';
 import type { AppInfo, ClientConfig, ClientSecrets, ClientView, CopyFormat, DeviceSignInView, Exchange, Notice, ProviderInfo, ServerMetadata, TokenDetail, TokenSet } from '../model/types';
+import { readImport, type ImportSource } from '../import';
+import type { ImportCandidate, ImportPreview } from '../import/types';
+import { newSink } from '../sinks/config';
+import { failureNotice, publishToSinks } from '../sinks/publish';
+import { buildClient, exportClients, parseClientExport, secretRequired, uniqueName } from './clients';
+import { copyText } from './copy';
+import type { DeskApi, PendingSignInView, SinkResult } from './desk-api';
 import { clientView, isJwt, nextStateChange } from './views';
 
 export interface DeskOptions {
@@ -62,6 +66,12 @@ export interface DeskOptions {
 }
 
 const NO_SECRETS: ClientSecrets = { clientSecret: null, password: null };
+
+/** A previewed import: what the file held, its secrets sealed, until applyImport. */
+interface PendingImport {
+  createdAt: number;
+  entries: { candidate: ImportCandidate; sealed: string }[];
+}
 const PENDING_SIGN_IN_MS = 15 * 60_000;
 
 export class TokenDesk implements DeskApi {
@@ -74,6 +84,7 @@ export class TokenDesk implements DeskApi {
   readonly #pending = new Map<string, PendingSignIn>();
   readonly #devices = new Map<string, { device: DeviceAuthorization; abort: AbortController }>();
   readonly #holds: ExchangeHolds = new ExchangeHolds((exchange) => this.#recordExchange(exchange));
+  readonly #imports = new Map<string, PendingImport>();
   readonly #listeners = new Set<(event: 'clients' | 'notices') => void>();
   readonly #signOutListeners = new Set<(clientId: string) => void>();
   #storeMtime = 0;
@@ -105,6 +116,7 @@ export class TokenDesk implements DeskApi {
       ...(options.clock ? { clock: options.clock } : {}),
       refresher: (client, secrets, current) => this.#refresher(client, secrets, current),
       leaseMs: () => (options.httpTimeoutMs ?? this.getSettings().requestTimeoutSeconds * 1000) + LEASE_MARGIN_MS,
+      onTokenSaved: async (clientId, token) => void (await this.#publish(clientId, token)),
       onChange: () => this.#emit('clients'),
       notify: (notice) => {
         this.#emit('notices');
@@ -258,6 +270,8 @@ export class TokenDesk implements DeskApi {
       ...structuredClone(source),
       id: randomUUID(),
       name: uniqueName(`${source.name} copy`, taken),
+      // Two clients writing one file would overwrite each other's token.
+      sinks: [],
       createdAt: new Date(this.#now()).toISOString(),
       updatedAt: new Date(this.#now()).toISOString(),
     };
@@ -302,6 +316,120 @@ export class TokenDesk implements DeskApi {
     });
     this.#emit('clients');
     return configs.map(({ config }) => this.getClient(config.id));
+  }
+
+  // ---- sinks -----------------------------------------------------------------------------------
+
+  /** Adds a sink and, when the client has a token, writes it there at once. */
+  async addSink(ref: string, input: SinkInput): Promise<SinkResult> {
+    const client = this.#client(ref);
+    const sink = newSink(input);
+    await this.#mutate((doc) => {
+      const stored = doc.clients.find((candidate) => candidate.id === client.id);
+      if (!stored) throw new TokenDeskError('not_found', `No client named "${ref}".`);
+      if ((stored.sinks ?? []).some((other) => other.path === sink.path && other.key === sink.key)) {
+        throw new TokenDeskError('conflict', `${client.name} already writes ${sink.key ? `${sink.key} in ` : ''}${sink.path}.`);
+      }
+      stored.sinks = [...(stored.sinks ?? []), sink];
+    });
+    const token = this.#manager.token(client.id);
+    const failure = token ? await this.#publish(client.id, token, sink.id) : null;
+    this.#emit('clients');
+    return { client: this.getClient(client.id), sink, written: token !== null && failure === null, error: failure };
+  }
+
+  /** By the sink's id, or its file path when only one sink writes that file. */
+  async removeSink(ref: string, sinkRef: string): Promise<ClientView> {
+    const client = this.#client(ref);
+    const sinks = client.sinks ?? [];
+    const matches = sinks.filter((sink) => sink.id === sinkRef || sink.path === sinkRef);
+    if (matches.length !== 1) {
+      throw new TokenDeskError(
+        matches.length === 0 ? 'not_found' : 'conflict',
+        matches.length === 0 ? `${client.name} has no sink "${sinkRef}".` : `${client.name} writes ${sinkRef} more than once: name the sink by its id.`,
+      );
+    }
+    await this.#mutate((doc) => {
+      const stored = doc.clients.find((candidate) => candidate.id === client.id);
+      if (stored) stored.sinks = (stored.sinks ?? []).filter((sink) => sink.id !== matches[0]!.id);
+    });
+    this.#emit('clients');
+    return this.getClient(client.id);
+  }
+
+  // ---- import from other tools -----------------------------------------------------------------
+
+  /**
+   * Reads a Postman, Insomnia, Bruno, curl or TokenDesk file and keeps what it found (secrets sealed
+   * at once) for applyImport; returns the preview, without secrets. Nothing is saved yet.
+   */
+  async previewImport(source: ImportSource): Promise<ImportPreview> {
+    const read = readImport(source);
+    const taken = new Set(this.#store.document.clients.map((client) => client.name));
+    const pending: PendingImport = { createdAt: this.#now(), entries: [] };
+    const clients: ImportCandidate[] = [];
+    for (const { input, sources } of read.inputs) {
+      const { clientSecret, password, ...settings } = input;
+      const name = uniqueName(settings.name, taken);
+      let config: ClientConfig;
+      try {
+        // With a stand-in secret: a missing one is asked for, every other gap is a reason to skip.
+        config = this.#build({ ...settings, name, clientSecret: 'stand-in' }, null);
+      } catch (error) {
+        read.skipped.push({ source: sources.join('; '), reason: (error as Error).message });
+        continue;
+      }
+      taken.add(name);
+      const info = providerInfos().find((candidate) => candidate.id === config.provider)!;
+      const candidate: ImportCandidate = {
+        input: { ...settings, name },
+        sources,
+        hasSecret: Boolean(clientSecret),
+        hasPassword: Boolean(password),
+        needsSecret: !clientSecret && secretRequired(info, config),
+        needsPassword: !password && config.generic?.grant === 'password',
+      };
+      clients.push(candidate);
+      pending.entries.push({ candidate, sealed: this.#sealSecrets({ clientSecret: clientSecret ?? null, password: password ?? null }) });
+    }
+    const id = randomUUID();
+    this.#imports.set(id, pending);
+    return { id, format: read.format, clients, skipped: read.skipped };
+  }
+
+  /**
+   * Creates the previewed clients (`only`: their indexes; default all) with the secrets the file
+   * lacked (`secrets`, by index). One missing secret stops the whole import, before anything is saved.
+   */
+  async applyImport(id: string, options: { only?: number[]; secrets?: Record<string, { clientSecret?: string; password?: string }> } = {}): Promise<ClientView[]> {
+    const pending = this.#imports.get(id);
+    if (!pending || this.#now() - pending.createdAt > PENDING_SIGN_IN_MS) {
+      this.#imports.delete(id);
+      throw new TokenDeskError('not_found', 'This import preview is gone (older than 15 minutes, or already imported): read the file again.');
+    }
+    const chosen = (options.only ?? pending.entries.map((_entry, index) => index)).map((index) => ({ index, entry: pending.entries[index] }));
+    const taken = new Set(this.#store.document.clients.map((client) => client.name));
+    const ready = chosen.map(({ index, entry }) => {
+      if (!entry) throw new TokenDeskError('bad_request', `The preview has no client number ${index + 1}.`);
+      const stored = JSON.parse(this.#keyring.open(entry.sealed)) as ClientSecrets;
+      const given = options.secrets?.[String(index)] ?? {};
+      const secrets: ClientSecrets = { clientSecret: given.clientSecret || stored.clientSecret, password: given.password || stored.password };
+      const { candidate } = entry;
+      if (candidate.needsSecret && !secrets.clientSecret) throw new TokenDeskError('bad_request', `${candidate.input.name} needs its client secret: enter it to import.`);
+      if (candidate.needsPassword && !secrets.password) throw new TokenDeskError('bad_request', `${candidate.input.name} needs the password of ${candidate.input.generic?.username ?? 'its user'}: enter it to import.`);
+      const name = uniqueName(candidate.input.name, taken);
+      taken.add(name);
+      return { config: this.#build({ ...candidate.input, name, clientSecret: secrets.clientSecret }, null), secrets };
+    });
+    await this.#mutate((doc) => {
+      for (const { config, secrets } of ready) {
+        doc.clients.push(config);
+        doc.secrets[config.id] = this.#sealSecrets(secrets);
+      }
+    });
+    this.#imports.delete(id);
+    this.#emit('clients');
+    return ready.map(({ config }) => this.getClient(config.id));
   }
 
   async setSettings(patch: Partial<Settings>): Promise<Settings> {
@@ -627,6 +755,28 @@ export class TokenDesk implements DeskApi {
     throw new TokenDeskError('needs_signin', `${client.name} has no refresh token: sign in again.`);
   }
 
+  /**
+   * Writes a new token to the client's sinks (or to one of them); failures become one notice per
+   * client, cleared by the next write that succeeds. Returns the failure message, if any.
+   */
+  async #publish(clientId: string, token: TokenSet, onlySink?: string): Promise<string | null> {
+    const client = this.#store.client(clientId);
+    if (!client) return null;
+    const sinks = (client.sinks ?? []).filter((sink) => onlySink === undefined || sink.id === onlySink);
+    if (sinks.length === 0) return null;
+    const failures = publishToSinks({ ...client, sinks }, token);
+    const hadNotice = this.#store.document.notices.some((notice) => notice.clientId === clientId && notice.kind === 'sink_failed');
+    if (failures.length === 0 && (!hadNotice || onlySink !== undefined)) return null;
+    const notice: Notice | null = failures.length === 0 ? null : { id: randomUUID(), clientId, kind: 'sink_failed', message: failureNotice(client, failures), at: this.#now() };
+    await this.#mutate((doc) => {
+      doc.notices = doc.notices.filter((other) => other.clientId !== clientId || other.kind !== 'sink_failed');
+      if (notice) doc.notices.push(notice);
+    });
+    this.#emit('notices');
+    if (notice && !hadNotice && notificationEnabled(this.getSettings(), notice)) this.#options.notify?.(notice);
+    return notice ? failures.map((failure) => failure.message).join('; ') : null;
+  }
+
   #recordExchange(exchange: Exchange): void {
     if (!this.#store.client(exchange.clientId)) return;
     this.#manager
@@ -695,7 +845,14 @@ function genericOrigin(input: ClientInput): string | null {
 
 function notificationEnabled(settings: Settings, notice: Notice): boolean {
   const { needsSignIn, refreshFailing, refreshTokenExpiring } = settings.notifications;
-  return { needs_signin: needsSignIn, refresh_failing: refreshFailing, refresh_token_expiring: refreshTokenExpiring, info: true }[notice.kind];
+  const kinds: Record<Notice['kind'], boolean> = {
+    needs_signin: needsSignIn,
+    refresh_failing: refreshFailing,
+    refresh_token_expiring: refreshTokenExpiring,
+    sink_failed: refreshFailing,
+    info: true,
+  };
+  return kinds[notice.kind];
 }
 
 /** The same path on another origin: sandbox clients keep their path when the sandbox's port changes. */

@@ -5,13 +5,45 @@
  */
 import { z } from 'zod';
 import { LIMITS, MAX_RESPONSE_BYTES_SETTING } from './limits';
-import { CLIENT_AUTH_METHODS, copyFormats, ITCODE_PLATFORMS, PROVIDER_IDS } from './types';
+import { CLIENT_AUTH_METHODS, copyFormats, ITCODE_PLATFORMS, PROVIDER_IDS, SINK_KINDS } from './types';
 
 // One set of limits (limits.ts) for every door: IPC, the agent socket and the command line.
 export const idSchema = z.string().min(1).max(LIMITS.refChars);
 const url = z.string().min(1, 'is empty').max(LIMITS.urlChars, `is longer than ${LIMITS.urlChars} characters`);
 const secret = z.string().max(LIMITS.secretChars, `is longer than ${LIMITS.secretChars} characters`);
 const shortText = z.string().max(500);
+
+const envPrefixSchema = z
+  .string()
+  .max(100)
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name: letters, digits and _, not starting with a digit');
+
+/** A stored sink (main/sinks/). */
+export const sinkSchema = z.object({
+  id: idSchema,
+  kind: z.enum(SINK_KINDS),
+  path: z.string().min(1).max(4096),
+  key: z.string().max(500),
+});
+
+/** A new sink: which file, and which value inside it. */
+export const sinkInputSchema = z.object({
+  kind: z.enum(SINK_KINDS),
+  path: z.string().min(1).max(4096),
+  key: z.string().max(500).default(''),
+});
+export type SinkInput = z.input<typeof sinkInputSchema>;
+
+const importFileSchema = z.object({ path: z.string().min(1).max(4096), text: z.string().max(20_000_000) });
+/** A file to import, or a Bruno folder's files, and an optional environment (main/import/). */
+export const importSourceSchema = z.object({
+  files: z.array(importFileSchema).min(1).max(5_000),
+  environment: importFileSchema.nullable().optional(),
+});
+export const applyImportSchema = z.object({
+  only: z.array(z.number().int().min(0)).max(10_000).optional(),
+  secrets: z.record(z.string().max(10), z.object({ clientSecret: z.string().max(4000).optional(), password: z.string().max(4000).optional() })).optional(),
+});
 
 export const genericSettingsSchema = z.object({
   grant: z.enum(['authorization_code', 'client_credentials', 'password', 'device_code']),
@@ -70,6 +102,8 @@ export const clientInputSchema = z.object({
   autoRefresh: z.boolean().optional(),
   allowInsecureHttp: z.boolean().optional(),
   refreshPolicy: refreshPolicySchema.optional(),
+  /** Prefix of the exec/env variables (<prefix>_TOKEN, <prefix>_AUTHORIZATION): a POSIX variable name. */
+  envPrefix: envPrefixSchema.nullable().optional(),
 });
 export type ClientInput = z.infer<typeof clientInputSchema>;
 
@@ -119,6 +153,8 @@ export const clientConfigSchema = z.object({
   refreshPolicy: refreshPolicySchema,
   allowInsecureHttp: z.boolean().optional(),
   sandbox: z.boolean(),
+  envPrefix: envPrefixSchema.nullable().optional(),
+  sinks: z.array(sinkSchema).max(100).optional(),
   createdAt: isoDate,
   updatedAt: isoDate,
 });

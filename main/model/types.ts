@@ -93,6 +93,19 @@ export interface RefreshPolicy {
   maxLeadSeconds: number;
 }
 
+export const SINK_KINDS = ['dotenv', 'json', 'postman', 'file'] as const;
+export type SinkKind = (typeof SINK_KINDS)[number];
+
+/** A file that gets the client's access token on every issue and refresh (main/sinks/). */
+export interface Sink {
+  id: string;
+  kind: SinkKind;
+  /** Absolute path of the file. */
+  path: string;
+  /** dotenv and postman: the variable's name; json: a JSON Pointer (RFC 6901); file: ''. */
+  key: string;
+}
+
 /** A configured client, as stored (without its secrets) and as shown. */
 export interface ClientConfig {
   id: string;
@@ -117,6 +130,9 @@ export interface ClientConfig {
   allowInsecureHttp?: boolean;
   /** Created for the built-in sandbox. */
   sandbox: boolean;
+  /** `tokendesk exec`/`env` variables are <envPrefix>_TOKEN and _AUTHORIZATION; unset: TOKENDESK_<NAME>. */
+  envPrefix?: string | null;
+  sinks?: Sink[];
   createdAt: string;
   updatedAt: string;
 }
@@ -373,7 +389,7 @@ export interface TokenDetail {
 export interface Notice {
   id: string;
   clientId: string | null;
-  kind: 'needs_signin' | 'refresh_failing' | 'refresh_token_expiring' | 'info';
+  kind: 'needs_signin' | 'refresh_failing' | 'refresh_token_expiring' | 'sink_failed' | 'info';
   /** English fallback of `text`. */
   message: string;
   /** Absent on notices stored by older versions. */

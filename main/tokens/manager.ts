@@ -50,6 +50,8 @@ export interface TokenManagerOptions {
   now?: () => number;
   refresher: Refresher;
   onChange?: (clientId: string) => void;
+  /** After a new token is on disk (issue, sign-in, refresh): the sinks. Its failures are its own to report. */
+  onTokenSaved?: (clientId: string, token: TokenSet) => Promise<void>;
   /** Every new notice, once it is in the store (the caller decides which reach the OS, per Settings.notifications). */
   notify?: (notice: Notice) => void;
   backoff?: Partial<BackoffPolicy>;
@@ -89,6 +91,9 @@ export class TokenManager {
   readonly #inflight = new Map<string, Promise<TokenSet>>();
   readonly #ceiling: CallCeiling;
   readonly #leaseMs: () => number;
+  readonly #onTokenSaved: (clientId: string, token: TokenSet) => Promise<void>;
+  /** Tokens written inside the current transaction, handed to onTokenSaved once it is over. */
+  readonly #written = new Map<string, TokenSet>();
 
   constructor(opts: TokenManagerOptions) {
     this.#store = opts.store;
@@ -100,6 +105,7 @@ export class TokenManager {
     this.#refresher = opts.refresher;
     this.#onChange = opts.onChange ?? (() => undefined);
     this.#notify = opts.notify ?? (() => undefined);
+    this.#onTokenSaved = opts.onTokenSaved ?? (async () => undefined);
     this.#backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
     this.#lock = opts.lock ?? {};
     this.#sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -179,7 +185,7 @@ export class TokenManager {
       this.#client(clientId);
       this.#writeToken(clientId, token);
     });
-    this.#afterSave(clientId);
+    await this.#afterSave(clientId);
   }
 
   /** Forgets the token (sign-out, revoke). */
@@ -289,7 +295,7 @@ export class TokenManager {
     for (let attempt = 1; ; attempt++) {
       try {
         const token = await this.#refreshOnce(clientId, mode, seen);
-        this.#afterSave(clientId);
+        await this.#afterSave(clientId);
         return token;
       } catch (error) {
         // A rejected new grant (issue) means wrong credentials, not an expired sign-in.
@@ -375,6 +381,7 @@ export class TokenManager {
   }
 
   #writeToken(clientId: string, token: TokenSet): void {
+    this.#written.set(clientId, token);
     const sealed = this.#keyring.seal(JSON.stringify(token));
     this.#store.update((doc) => {
       doc.tokens[clientId] = sealed;
@@ -386,9 +393,13 @@ export class TokenManager {
   }
 
   /** Outside the lock: a timer armed inside it would inherit the lock's async context. */
-  #afterSave(clientId: string): void {
+  async #afterSave(clientId: string): Promise<void> {
     this.reschedule(clientId);
     this.#onChange(clientId);
+    const written = this.#written.get(clientId);
+    this.#written.delete(clientId);
+    // Awaited so a one-shot command exits only once its sinks are written; never fails the save.
+    if (written) await this.#onTokenSaved(clientId, written).catch(() => undefined);
   }
 
   async #markNeedsSignIn(clientId: string, error: unknown): Promise<void> {

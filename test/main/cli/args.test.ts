@@ -31,6 +31,30 @@ describe('parseArgs', () => {
     });
   });
 
+  it('exec takes several NAMEs and the command after "--", whose own options stay its own', () => {
+    expect(parseArgs(['exec', 'a', 'b', '--min-valid', '5m', '--', 'curl', '--standalone', '-H', 'x'])).toEqual({
+      command: 'exec',
+      name: 'a',
+      names: ['a', 'b'],
+      dataDir: null,
+      standalone: false,
+      flags: { 'min-valid': '5m' },
+      commandArgv: ['curl', '--standalone', '-H', 'x'],
+    });
+    expect(usage(['exec', 'a'])).toBe('"exec" needs a command to run after "--", e.g. tokendesk exec NAME -- curl …');
+    expect(usage(['exec', '--', 'env'])).toBe('"exec" needs a client NAME.');
+    expect(usage(['env', 'a', '--format', 'zsh'])).toBe('--format must be one of sh, fish, powershell, dotenv, json (got "zsh").');
+  });
+
+  it('sinks: add NAME KIND FILE [KEY], list [NAME], remove NAME ID|FILE', () => {
+    expect(parseArgs(['sinks', 'add', 'a', 'dotenv', '.env', 'TOKEN'])).toMatchObject({ command: 'sinks add', name: 'a', operands: ['dotenv', '.env', 'TOKEN'] });
+    expect(parseArgs(['sinks', 'list'])).toMatchObject({ command: 'sinks list', name: null });
+    expect(parseArgs(['sinks', 'list', 'a', '--json'])).toMatchObject({ command: 'sinks list', name: 'a', flags: { json: true } });
+    expect(usage(['sinks', 'add', 'a', 'file'])).toBe('"sinks add" needs more arguments; run "tokendesk --help".');
+    expect(usage(['sinks', 'remove', 'a', 'x', 'y'])).toBe('Unexpected argument "y" for "sinks remove".');
+    expect(usage(['sinks', 'edit'])).toBe('Unknown subcommand "sinks edit"; use add, list or remove.');
+  });
+
   it('answers help and version without a command', () => {
     expect(parseArgs([]).command).toBe('help');
     expect(parseArgs(['--help']).command).toBe('help');
@@ -44,8 +68,8 @@ describe('parseArgs', () => {
 
   it('rejects what the contract does not allow, with one exact line', () => {
     expect(usage(['bogus'])).toBe('Unknown command "bogus"; run "tokendesk --help".');
-    expect(usage(['clients'])).toBe('"clients" needs a subcommand: add, list, show or remove.');
-    expect(usage(['clients', 'edit', 'x'])).toBe('Unknown subcommand "clients edit"; use add, list, show or remove.');
+    expect(usage(['clients'])).toBe('"clients" needs a subcommand: add, list, show, remove or export.');
+    expect(usage(['clients', 'edit', 'x'])).toBe('Unknown subcommand "clients edit"; use add, list, show, remove or export.');
     expect(usage(['token'])).toBe('"token" needs a client NAME.');
     expect(usage(['token', 'a', 'b'])).toBe('Unexpected argument "b" for "token".');
     expect(usage(['token', 'a', '--json'])).toBe('"token" has no option --json; run "tokendesk --help".');

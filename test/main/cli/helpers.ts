@@ -73,6 +73,8 @@ export interface CliOptions {
   stdin?: string;
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
+  /** The folder the command runs in (default: the project). */
+  cwd?: string;
 }
 
 /** An environment where the command line cannot start an app: no display, no agent override. */
@@ -86,7 +88,7 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
 
 export function spawnCli(args: string[], opts: CliOptions): ChildProcess {
   const argv = [BIN, ...(opts.dataDir === null ? [] : ['--data-dir', opts.dataDir]), ...(opts.standalone ? ['--standalone'] : []), ...args];
-  return spawn(process.execPath, argv, { cwd: ROOT, env: cliEnv(opts.env), stdio: 'pipe' });
+  return spawn(process.execPath, argv, { cwd: opts.cwd ?? ROOT, env: cliEnv(opts.env), stdio: 'pipe' });
 }
 
 export function runCli(args: string[], opts: CliOptions): Promise<CliResult> {
