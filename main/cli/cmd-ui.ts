@@ -12,6 +12,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { connectAgent } from '../agent/client';
 import { defaultSocketPath } from '../agent/protocol';
+import { socketDistrust } from '../agent/trust';
 import { appRoot, findAppLaunch } from './app-launcher';
 import type { ParsedArgs } from './args';
 import { openBrowser } from './browser';
@@ -88,6 +89,12 @@ function numberFlag(value: string | boolean | undefined, name: string, min: numb
  */
 async function appIsRunning(dataDir: string, io: CliIo): Promise<boolean> {
   const socketPath = process.env['TOKENDESK_AGENT_SOCKET'] || defaultSocketPath(dataDir);
+  // As the other commands do (agent/trust.ts): a socket another user could have made is not asked.
+  const distrust = socketDistrust(socketPath);
+  if (distrust) {
+    io.stderr.write(`tokendesk: not asking the agent socket ${socketPath} whether the app is running: ${distrust}.\n`);
+    return false;
+  }
   const agent = await connectAgent(socketPath, { timeoutMs: 2_000 }).catch(() => null);
   if (!agent) return false;
   agent.close();
