@@ -12,6 +12,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { BIN, cliEnv, ensureCliBuilt, ROOT } from '../main/cli/helpers';
 import { ensureRendererBuilt } from './e2e-build';
 import { CHROMIUM_ARGS } from './e2e-browser';
+import { findBrowser } from './find-browser';
 
 export interface UiProcess {
   child: ChildProcess;
@@ -92,9 +93,11 @@ export function rawRequest(port: number, opts: { method?: string; path: string; 
 
 /** A fresh Chromium profile (no cookies), clipboard allowed for the page's origin. */
 export async function launchChromium(origin: string): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const browser = findBrowser();
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokendesk-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    executablePath: browser.executablePath,
+    env: { ...process.env, ...browser.env },
     headless: true,
     args: CHROMIUM_ARGS,
     locale: 'en-US',
