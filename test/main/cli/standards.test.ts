@@ -45,7 +45,8 @@ afterAll(async () => {
 
 const cli = (args: string[], stdin?: string) => runCli(args, { dataDir, standalone: true, ...(stdin === undefined ? {} : { stdin }) });
 
-describe('tokendesk with a discovered OAuth 2.0 server', () => {
+// Each case spawns the CLI four or five times; on a loaded two-core machine one spawn takes seconds.
+describe('tokendesk with a discovered OAuth 2.0 server', { timeout: 120_000 }, () => {
   it('clients add --issuer --auth private_key_jwt --dpop, issue, then headers with a fresh DPoP proof', async () => {
     const added = await cli(['clients', 'add', 'pk', '--provider', 'oauth2', '--issuer', op.issuer, '--client-id', 'cli-machine', '--auth', 'private_key_jwt', '--private-key-file', keyFile, '--dpop']);
     expect(added.code, added.stderr).toBe(0);
