@@ -1,9 +1,8 @@
-/** Client definitions: from the editor's input to a stored ClientConfig, and JSON import/export. */
-import { z } from 'zod';
+/** Client definitions: from the editor's input to a stored ClientConfig (the export format: import/tokendesk.ts). */
 import { DEFAULT_GENERIC, DEFAULT_REFRESH_POLICY } from '../model/defaults';
 import { clientInputSchema, type ClientInput } from '../model/schemas';
 import { TokenDeskError } from '../model/errors';
-import type { ClientConfig, ClientSecrets, ProviderInfo } from '../model/types';
+import type { ClientConfig, ProviderInfo } from '../model/types';
 import { checkUrl } from '../model/urls';
 
 const blank = (value: string | null | undefined): boolean => value == null || value.trim() === '';
@@ -120,59 +119,6 @@ function fieldLabel(key: string): string {
     generic: 'a token URL',
   };
   return labels[key] ?? key;
-}
-
-// ---- import / export -------------------------------------------------------------------------
-
-const EXPORT_FORMAT = 'tokendesk-clients';
-
-const exportFileSchema = z.object({
-  format: z.literal(EXPORT_FORMAT),
-  version: z.literal(1),
-  clients: z.array(clientInputSchema).max(10_000),
-});
-
-export function exportClients(entries: { config: ClientConfig; secrets: ClientSecrets | null }[]): string {
-  const clients: ClientInput[] = entries.map(({ config, secrets }) => {
-    const input: ClientInput = {
-      name: config.name,
-      provider: config.provider,
-      baseUrl: config.baseUrl,
-      clientId: config.clientId,
-      redirectUri: config.redirectUri,
-      scope: config.scope,
-      env: config.env,
-      platform: config.platform,
-      podRefreshForm: config.podRefreshForm,
-      generic: config.generic,
-      autoRefresh: config.autoRefresh,
-      refreshPolicy: config.refreshPolicy,
-      ...(config.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
-      envPrefix: config.envPrefix ?? null,
-    };
-    if (secrets?.clientSecret) input.clientSecret = secrets.clientSecret;
-    if (secrets?.password) input.password = secrets.password;
-    return input;
-  });
-  return JSON.stringify({ format: EXPORT_FORMAT, version: 1, exportedAt: new Date().toISOString(), clients }, null, 2);
-}
-
-export function parseClientExport(json: string): ClientInput[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(json);
-  } catch (error) {
-    throw new TokenDeskError('bad_request', `The file is not valid JSON: ${(error as Error).message}`);
-  }
-  const parsed = exportFileSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new TokenDeskError(
-      'bad_request',
-      `The file is not a TokenDesk client export (${issue ? `${issue.path.join('.') || 'file'}: ${issue.message}` : 'unknown shape'}).`,
-    );
-  }
-  return parsed.data.clients;
 }
 
 /** "Hejhome", "Hejhome (2)", "Hejhome (3)" … */

@@ -5,7 +5,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { TokenDeskError } from '../model/errors';
-import { parseClientExport } from '../core/clients';
+import { parseClientExport } from './tokendesk';
 import type { ClientInput } from '../model/schemas';
 import { isBrunoFolder, parseBruno } from './bruno';
 import { isCurl, parseCurl } from './curl';

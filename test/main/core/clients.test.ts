@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildClient, exportClients, parseClientExport, uniqueName } from '../../../main/core/clients';
+import { buildClient, uniqueName } from '../../../main/core/clients';
+import { exportClients, parseClientExport } from '../../../main/import/tokendesk';
 import type { ProviderInfo } from '../../../main/ipc/contract';
 
 const daouInfo: ProviderInfo = {

@@ -270,7 +270,7 @@ describe('TokenManager.refresh', () => {
     await manager.saveToken('a', tokenSet());
     store.update((doc) => {
       const [v, iv, tag, ct] = doc.tokens.a!.split('.') as [string, string, string, string];
-      doc.tokens.a = [v, iv, tag, `A${ct.slice(1)}`].join('.');
+      doc.tokens.a = [v, iv, tag, `${ct[0] === "A" ? "B" : "A"}${ct.slice(1)}`].join('.');
     });
     await expect(manager.validToken('a')).rejects.toMatchObject({ code: 'needs_signin', message: expect.stringMatching(/stored token of "client a" could not be decrypted/) });
     expect(calls).toBe(0);
