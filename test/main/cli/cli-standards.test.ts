@@ -86,7 +86,7 @@ describe.each(['standalone', 'agent'] as const)('%s mode', (mode) => {
     const bad = await cli(['token', 'daou', '--min-valid', 'later']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe('tokendesk: --min-valid: "later" is not a duration: use a number with s, m, h or d, such as 90s, 10m, 1h30m or 2d.\n');
-  });
+  }, 60_000);
 
   it('login --device prints the complete verification URI and the user code on lines of their own, then signs in once approved', async () => {
     const added = await cli(
