@@ -98,7 +98,7 @@ describe('clients', () => {
 
     await page.getByRole('button', { name: 'Duplicate' }).click();
     await page.getByRole('heading', { level: 1, name: /^POD prod.+/ }).waitFor();
-    const copyName = (await page.locator('h1').textContent())!.trim();
+    const copyName = (await page.locator('#detail-title').textContent())!.trim();
     expect(h.desk.listClients().filter((c) => c.config.name.startsWith('POD prod'))).toHaveLength(2);
 
     await page.getByRole('button', { name: 'Delete' }).click();
@@ -149,15 +149,16 @@ describe('clients', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('ko');
     expect(h.desk.getSettings().language).toBe('ko');
     await page.getByLabel('화면 모드').selectOption('dark');
-    expect(await page.getAttribute('html', 'data-theme')).toBe('dark');
-    const background = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--bg').trim());
-    expect(background).toBe('#0f1216');
+    await expect.poll(() => page.getAttribute('html', 'data-theme')).toBe('dark');
+    // One palette through light-dark(): the dark half applies (#0f1216).
+    const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    expect(background).toBe('rgb(15, 18, 22)');
     // The lasting banner (no OS keychain here) follows the language.
     expect(await page.getByRole('region', { name: '경고' }).textContent()).toContain('OS 키체인');
     await page.getByLabel('언어').selectOption('en');
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
     await page.getByLabel('Appearance').selectOption('system');
-    expect(await page.getAttribute('html', 'data-theme')).toBeNull();
+    await expect.poll(() => page.getAttribute('html', 'data-theme')).toBeNull();
     expect(await axeViolations(page)).toEqual([]);
   });
 
@@ -170,7 +171,7 @@ describe('clients', () => {
     await page.getByRole('button', { name: 'Notices (0)' }).waitFor();
   });
 
-  test('a client opens from its dashboard row', async () => {
+  test('a client opens from its list row', async () => {
     await openClient(h.page, 'POD prod');
     expect(await h.page.getByRole('button', { name: 'Issue token' }).count()).toBe(1);
   });

@@ -1,11 +1,11 @@
 /**
- * Token detail: masked value with reveal, copy as raw / header / curl / .env (what main put on the
+ * Token detail (the right pane, in tabs): masked value with reveal, copy as raw / header / curl / .env (what main put on the
  * clipboard), the decoded JWT with its dates in local time, the raw token response, and the
  * exchange history with secrets masked until the user reveals them. English and Korean.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { axeViolations, screenshot, startHarness, type Harness } from '../helpers/e2e-harness';
-import { openClient } from '../helpers/e2e-steps';
+import { press } from '../helpers/e2e-steps';
 
 const DAOU = 'Sandbox — Daou Office';
 
@@ -15,8 +15,7 @@ describe('token detail (English)', () => {
 
   beforeAll(async () => {
     h = await startHarness({ sandbox: { lifetimes: { daouAccess: 86_400 } } });
-    await openClient(h.page, DAOU);
-    await h.page.getByRole('button', { name: 'Issue token' }).click();
+    await press(h.page, DAOU, 'Issue token');
     await h.page.getByTestId('access-token').waitFor();
     const id = h.desk.listClients().find((c) => c.config.name === DAOU)!.config.id;
     token = await h.desk.reveal(id, 'access');
@@ -28,9 +27,9 @@ describe('token detail (English)', () => {
   test('the token is masked until revealed', async () => {
     const value = h.page.getByTestId('access-token');
     expect(await value.textContent()).not.toBe(token);
-    await h.page.getByRole('button', { name: 'Reveal', exact: true }).click();
+    await h.page.getByRole('button', { name: 'Show token', exact: true }).click();
     await expect.poll(() => value.textContent()).toBe(token);
-    await h.page.getByRole('button', { name: 'Hide', exact: true }).click();
+    await h.page.getByRole('button', { name: 'Hide token', exact: true }).click();
     await expect.poll(() => value.textContent()).not.toBe(token);
   });
 
@@ -48,13 +47,14 @@ describe('token detail (English)', () => {
     expect(await copy('.env line')).toBe(`SANDBOX_DAOU_OFFICE_ACCESS_TOKEN=${token}`);
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Copied to the clipboard');
     // Ctrl+Shift+C copies the open client's token as a header.
-    await page.locator('h1').click();
+    await page.locator('#detail-title').click();
     await page.keyboard.press('Control+Shift+C');
     await expect.poll(() => h.clipboard.at(-1)).toBe(`Authorization: Bearer ${token}`);
   });
 
   test('the JWT is decoded: header, claims, and exp/iat as local dates', async () => {
     const { page } = h;
+    await page.getByRole('tab', { name: 'Response' }).click();
     const jwt = page.getByRole('region', { name: 'Decoded JWT' });
     await jwt.waitFor();
     const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number; iat: number; sub: string };
@@ -70,11 +70,14 @@ describe('token detail (English)', () => {
     const raw = page.getByRole('region', { name: 'Raw token response' });
     expect(await raw.textContent()).toContain('"expires_in"');
     expect(await raw.textContent()).not.toContain(token);
+    await page.getByRole('tab', { name: 'HTTP exchanges' }).click();
     const exchange = page.locator('.exchange').first();
     expect(await exchange.locator('.response').textContent()).not.toContain(token);
     await page.getByLabel('Reveal secrets').check();
     await expect.poll(() => exchange.locator('.response').textContent()).toContain(token);
+    await page.getByRole('tab', { name: 'Response' }).click();
     await expect.poll(() => raw.textContent()).toContain(token);
+    await page.getByRole('tab', { name: 'HTTP exchanges' }).click();
     const basic = Buffer.from(`${h.sandbox.credentials.daouoffice.clientId}:${h.sandbox.credentials.daouoffice.clientSecret}`).toString('base64');
     expect(await exchange.locator('.request').textContent()).toContain(`Basic ${basic}`);
     await page.getByLabel('Reveal secrets').uncheck();
@@ -84,7 +87,7 @@ describe('token detail (English)', () => {
   test('Ctrl+Enter issues again; the exchange history grows, newest first', async () => {
     const { page } = h;
     const before = await page.locator('.exchange').count();
-    await page.locator('h1').click();
+    await page.locator('#detail-title').click();
     await page.keyboard.press('Control+Enter');
     await expect.poll(() => page.locator('.exchange').count()).toBe(before + 1);
   });
@@ -100,8 +103,7 @@ describe('token detail (Korean)', () => {
 
   beforeAll(async () => {
     h = await startHarness({ locale: 'ko-KR', sandbox: { lifetimes: { daouAccess: 86_400 } } });
-    await openClient(h.page, DAOU);
-    await h.page.getByRole('button', { name: '토큰 발급' }).click();
+    await press(h.page, DAOU, '토큰 발급');
     await h.page.getByTestId('access-token').waitFor();
   });
   afterAll(async () => {
@@ -110,10 +112,12 @@ describe('token detail (Korean)', () => {
 
   test('labels, dates and durations are Korean', async () => {
     const { page } = h;
-    await page.getByRole('region', { name: 'JWT 해독' }).waitFor();
-    expect(await page.getByRole('region', { name: 'HTTP 요청 기록' }).textContent()).toContain('요청');
+    await page.getByRole('tab', { name: '응답' }).click();
     const claims = page.getByRole('region', { name: 'JWT 해독' }).locator('time').first();
     expect(await claims.textContent()).toMatch(/\d{4}\. \d{1,2}\. \d{1,2}\./);
+    await page.getByRole('tab', { name: 'HTTP 교환' }).click();
+    expect(await page.getByRole('region', { name: 'HTTP 요청 기록' }).textContent()).toContain('요청');
+    await page.getByRole('tab', { name: '토큰' }).click();
     await page.getByRole('group', { name: '복사 형식' }).getByRole('button', { name: 'Authorization 헤더' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('클립보드에 복사했습니다');
   });

@@ -48,9 +48,11 @@ describe('sign-in by pasting the address', () => {
     const form = page.getByRole('form', { name: 'Finish signing in' });
     await form.waitFor();
     expect(h.opened).toHaveLength(1);
-    expect(await form.textContent()).toContain(h.opened[0]);
+    const panel = page.getByTestId('signin-panel');
+    expect(await panel.textContent()).toContain(h.opened[0]);
+    expect(await panel.getByRole('button', { name: 'Cancel sign-in' }).count()).toBe(1);
     // Progress is shown while main waits.
-    expect(await page.locator('[data-state="busy"]').textContent()).toContain('Signing in…');
+    expect(await page.locator('.detail [data-state="busy"]').textContent()).toContain('Signing in…');
     expect(await axeViolations(page)).toEqual([]);
 
     const { username, password } = h.sandbox.credentials.oauth2;

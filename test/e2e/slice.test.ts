@@ -30,10 +30,10 @@ async function addDaouClient(name: string, clientId: string, secret: string): Pr
 
 describe('the slice: a Daou Office client', () => {
   test('first launch lists the ready sandbox clients', async () => {
-    const rows = h.page.locator('tr[data-client-id]');
+    const rows = h.page.locator('[data-client-id]');
     await rows.first().waitFor();
     await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(4);
-    await h.page.getByRole('button', { name: 'Open Sandbox — Daou Office' }).waitFor();
+    await h.page.locator('[data-client-id] button.open', { hasText: 'Sandbox — Daou Office' }).waitFor();
   });
 
   test('issuing shows the masked token, a moving countdown and the raw exchange', async () => {
@@ -50,12 +50,13 @@ describe('the slice: a Daou Office client', () => {
     expect(await masked.textContent()).not.toContain(token);
 
     // The countdown moves with the one clock; the progress bar is there.
-    const countdown = page.locator('.token .countdown .time').first();
+    const countdown = page.locator('#panel-token .countdown .time').first();
     const before = await countdown.textContent();
     await expect.poll(() => countdown.textContent(), { timeout: 4000 }).not.toBe(before);
     await expect.poll(() => page.getByRole('progressbar', { name: 'Access token' }).count()).toBe(1);
 
     // The raw exchange: Authorization masked, status, headers, body pretty-printed.
+    await page.getByRole('tab', { name: 'HTTP exchanges' }).click();
     const exchange = page.locator('.exchange').first();
     await exchange.waitFor();
     const request = exchange.locator('.request');
@@ -72,9 +73,10 @@ describe('the slice: a Daou Office client', () => {
     expect(body).not.toContain(token);
 
     // Reveal shows the real value; copy goes through main to the (fake) clipboard.
-    await page.getByRole('button', { name: 'Reveal' }).first().click();
+    await page.getByRole('tab', { name: 'Token' }).click();
+    await page.getByRole('button', { name: 'Show token' }).first().click();
     await expect.poll(() => masked.textContent()).toBe(token);
-    await page.getByRole('button', { name: 'Hide' }).first().click();
+    await page.getByRole('button', { name: 'Hide token' }).first().click();
     await expect.poll(() => masked.textContent()).toBe(client!.token!.accessTokenMasked);
     await page.locator('button[data-copy="raw"]').click();
     await expect.poll(() => h.clipboard.at(-1)).toBe(token);
@@ -82,7 +84,6 @@ describe('the slice: a Daou Office client', () => {
 
   test('a wrong client id shows the provider’s Korean message as written, with the raw body', async () => {
     const { page } = h;
-    await page.getByRole('button', { name: 'Back to the dashboard' }).click();
     await addDaouClient('Wrong Daou', 'not-a-client', 'whatever');
     await page.getByRole('button', { name: 'Issue token' }).click();
     const alert = page.locator('.error-panel');
@@ -95,14 +96,12 @@ describe('the slice: a Daou Office client', () => {
 
   test('a wrong secret shows the provider’s own wording too', async () => {
     const { page } = h;
-    await page.getByRole('button', { name: 'Back to the dashboard' }).click();
     await addDaouClient('Bad secret Daou', h.sandbox.credentials.daouoffice.clientId, 'wrong-secret');
     await page.getByRole('button', { name: 'Issue token' }).click();
     await expect.poll(() => page.locator('.error-panel .provider-message').textContent()).toBe('연동비밀키(clientSecret)를 확인하세요');
-    // The dashboard row carries the same message as its last error.
-    await page.getByRole('button', { name: 'Back to the dashboard' }).click();
-    const row = page.locator('tr', { has: page.getByRole('button', { name: 'Open Bad secret Daou' }) });
-    await expect.poll(() => row.locator('td.last-error').textContent()).toContain('연동비밀키(clientSecret)를 확인하세요');
+    // The list row shows the failure as a state.
+    const row = page.locator('[data-client-id]', { hasText: 'Bad secret Daou' });
+    await expect.poll(() => row.getAttribute('data-state')).toMatch(/^(error|needs_signin)$/);
   });
 
   test('the page keeps to its CSP and logs no errors', async () => {

@@ -21,20 +21,37 @@ export function podInput(h: Harness, over: Partial<ClientInput> = {}): ClientInp
   return { name: 'POD', provider: 'podshop', baseUrl: h.sandbox.url, clientId, clientSecret, env: 'dev', ...over };
 }
 
-/** The dashboard row of a client, by its name. */
+/** The list row of a client, by its name. */
 export function row(page: Page, name: string): Locator {
-  return page.locator('tr[data-client-id]', { has: page.locator('th button', { hasText: new RegExp(`^\\s*${escape(name)}\\s*$`) }) });
+  return page.locator('[data-client-id]', { has: page.locator('button.open .name', { hasText: new RegExp(`^\\s*${escape(name)}\\s*$`) }) });
+}
+
+/** The detail pane of the selected client. */
+export function detail(page: Page): Locator {
+  return page.locator('article[data-detail]');
+}
+
+/** A button of the selected client's detail, by its exact label. */
+export function detailButton(page: Page, label: string): Locator {
+  return detail(page).getByRole('button', { name: label, exact: true });
 }
 
 export async function openDashboard(page: Page): Promise<void> {
-  await page.locator('nav button[data-view="dashboard"]').click();
-  await page.locator('tr[data-client-id]').first().waitFor();
+  await page.locator('nav button[data-view="clients"]').click();
+  await page.locator('[data-client-id]').first().waitFor();
 }
 
+/** Selects a client in the list; its detail shows on the right. */
 export async function openClient(page: Page, name: string): Promise<void> {
   await openDashboard(page);
-  await row(page, name).locator('th button').click();
-  await page.getByRole('heading', { level: 1, name }).waitFor();
+  await row(page, name).locator('button.open').click();
+  await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
+}
+
+/** Selects a client and presses one of its detail's buttons. */
+export async function press(page: Page, name: string, label: string): Promise<void> {
+  await openClient(page, name);
+  await detailButton(page, label).click();
 }
 
 function escape(text: string): string {

@@ -1,11 +1,24 @@
-/** The renderer's only door to main: window.tokendesk (types only from main/**). */
+/**
+ * The renderer's only door to main. Everything else receives the TokenDeskApi this module hands
+ * out, so a second bridge (a browser door beside Electron's preload) is one more branch in
+ * `bridge()`, not a change across the app. Types only from main/**.
+ */
 import type { IpcResult, TokenDeskApi } from '../../../main/ipc/contract';
 import type { ErrorInfo } from '../../../main/ipc/contract';
 
 declare global {
   interface Window {
-    tokendesk: TokenDeskApi;
+    tokendesk?: TokenDeskApi;
   }
+}
+
+/**
+ * The API main exposes to this page: the desktop's preload puts it on window.tokendesk; a tab of
+ * `tokendesk ui` (lib/door.ts) loads its HTTP twin, lib/web-bridge.ts, only then.
+ */
+export async function bridge(): Promise<TokenDeskApi> {
+  if (window.tokendesk) return window.tokendesk;
+  return (await import('./web-bridge')).webBridge();
 }
 
 /** A failed call: carries the ErrorInfo exactly as main sent it (the provider's words included). */

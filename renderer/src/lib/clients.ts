@@ -7,12 +7,17 @@ export type EnvKey = 'sandbox' | 'prod' | 'dev' | 'other';
 
 export const CLIENT_STATES: readonly ClientState[] = ['valid', 'refreshing', 'expiring', 'expired', 'needs_signin', 'error', 'none'];
 
+/** What a badge shows: a client's state, or a token that still works while its refresh fails. */
+export type DisplayState = ClientState | 'failing';
+
 /**
  * The state at `now` on the shared clock: main announces time-driven changes too, but between two
- * announcements the clock decides when a token enters its lead time or expires.
+ * announcements the clock decides when a token enters its lead time or expires. A failed refresh
+ * does not make a valid token unusable: it reads "Valid · refresh failing" until it expires.
  */
-export function liveState(client: ClientView, now: number): ClientState {
+export function liveState(client: ClientView, now: number): DisplayState {
   const { state, token, expiringAt } = client;
+  if (state === 'error' && token && (token.expiresAt === null || token.expiresAt > now)) return 'failing';
   if (state !== 'valid' && state !== 'expiring') return state;
   if (token?.expiresAt != null && token.expiresAt <= now) return 'expired';
   if (expiringAt !== null && expiringAt <= now) return 'expiring';

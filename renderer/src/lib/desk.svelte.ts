@@ -5,17 +5,24 @@
 import type { AppInfo, ClientInput, CopyFormat, Notice, ProviderInfo, Settings, TokenDeskApi } from '../../../main/ipc/contract';
 import type { ClientView, ErrorInfo, ServerMetadata } from '../../../main/ipc/contract';
 import { errorInfo, unwrap } from './api';
-import type { MessageKey } from './i18n/en';
+import type { Message } from './messages';
 
 export type ActionKind = 'issue' | 'refresh' | 'revoke' | 'signIn' | 'signOut' | 'userInfo' | 'reconsent' | 'complete';
 
+/** The outcome of the last action, as a message the view translates (main's words stay data). */
 export interface Announcement {
   id: number;
-  text: string;
+  message: Message;
   kind: 'done' | 'error';
 }
 
-type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+/** A sign-in in progress: how it runs, and the authorization page once main has told us. */
+export interface PendingSignIn {
+  mode: 'window' | 'browser';
+  authorizeUrl: string | null;
+  /** Main waits for the user to paste the address the browser was sent to. */
+  paste: boolean;
+}
 
 export class Desk {
   clients = $state.raw<ClientView[]>([]);
@@ -29,8 +36,8 @@ export class Desk {
   busy = $state<Record<string, ActionKind>>({});
   /** clientId → the error of its last action (cleared by the next success). */
   errors = $state<Record<string, ErrorInfo>>({});
-  /** clientId → authorize URL, while sign-in waits for the pasted address. */
-  awaitingPaste = $state<Record<string, string>>({});
+  /** clientId → the sign-in that waits for the user (window, browser, pasted address). */
+  signingIn = $state<Record<string, PendingSignIn>>({});
   userInfo = $state.raw<Record<string, unknown>>({});
   /** Bumped after every action, so open views re-read exchanges and token details. */
   revision = $state(0);
@@ -40,21 +47,30 @@ export class Desk {
 
   #unsubscribe: (() => void)[] = [];
   #announceId = 0;
+  #revisionListeners = new Set<() => void>();
 
-  constructor(
-    readonly api: TokenDeskApi,
-    private readonly t: Translate,
-  ) {}
+  constructor(readonly api: TokenDeskApi) {}
+
+  /** Calls `listener` after every action and every change main announces (open views re-read). */
+  onRevision(listener: () => void): () => void {
+    this.#revisionListeners.add(listener);
+    return () => this.#revisionListeners.delete(listener);
+  }
+
+  #bump(): void {
+    this.revision++;
+    for (const listener of this.#revisionListeners) listener();
+  }
 
   async load(): Promise<void> {
     this.#unsubscribe.push(
       this.api.on('clients:changed', (clients) => {
         this.clients = clients;
-        this.revision++;
+        this.#bump();
       }),
       this.api.on('notices:changed', (notices) => (this.notices = notices)),
       this.api.on('auth:awaitingPaste', ({ clientId, authorizeUrl }) => {
-        this.awaitingPaste[clientId] = authorizeUrl;
+        this.signingIn[clientId] = { mode: 'browser', authorizeUrl, paste: true };
       }),
     );
     try {
@@ -88,8 +104,15 @@ export class Desk {
     for (const off of this.#unsubscribe.splice(0)) off();
   }
 
-  announce(text: string, kind: Announcement['kind'] = 'done'): void {
-    this.announcement = { id: ++this.#announceId, text, kind };
+  announce(message: Message, kind: Announcement['kind'] = 'done'): void {
+    this.announcement = { id: ++this.#announceId, message, kind };
+  }
+
+  /** Announces a failure (translated by the view) and returns it for the caller to keep. */
+  fail(error: unknown): ErrorInfo {
+    const info = errorInfo(error);
+    this.announce({ error: info }, 'error');
+    return info;
   }
 
   #replace(view: ClientView): void {
@@ -98,7 +121,7 @@ export class Desk {
   }
 
   /** Runs one network action for a client: marks it busy, records its error, announces the outcome. */
-  async run(clientId: string, kind: ActionKind, work: () => Promise<unknown>, doneKey?: MessageKey): Promise<boolean> {
+  async run(clientId: string, kind: ActionKind, work: () => Promise<unknown>, doneKey?: DoneKey): Promise<boolean> {
     if (this.busy[clientId]) return false;
     this.busy[clientId] = kind;
     try {
@@ -106,19 +129,17 @@ export class Desk {
       if (isClientView(value)) this.#replace(value);
       delete this.errors[clientId];
       const name = this.byId.get(clientId)?.config.name ?? '';
-      if (doneKey) this.announce(this.t(doneKey, { name }));
+      if (doneKey) this.announce({ key: doneKey, params: { name } });
       return true;
     } catch (error) {
-      const info = errorInfo(error);
-      this.errors[clientId] = info;
-      this.announce(info.providerMessage ?? info.message, 'error');
+      this.errors[clientId] = this.fail(error);
       // A failure returns no view: read the list again so the state shown is main's latest.
       await this.reloadClients();
       return false;
     } finally {
       delete this.busy[clientId];
-      delete this.awaitingPaste[clientId];
-      this.revision++;
+      delete this.signingIn[clientId];
+      this.#bump();
     }
   }
 
@@ -126,8 +147,11 @@ export class Desk {
   refresh = (clientId: string) => this.run(clientId, 'refresh', () => unwrap(this.api.tokenRefresh({ clientId })), 'done.refresh');
   revoke = (clientId: string) => this.run(clientId, 'revoke', () => unwrap(this.api.tokenRevoke({ clientId })), 'done.revoke');
   /** 'window': main's OAuth window; 'browser': the system browser (loopback, or paste the address). */
-  signIn = (clientId: string, mode: 'window' | 'browser' = 'window') =>
-    this.run(clientId, 'signIn', () => unwrap(this.api.authSignIn({ clientId, mode })), 'done.signIn');
+  signIn = (clientId: string, mode: 'window' | 'browser' = 'window') => {
+    if (this.busy[clientId]) return Promise.resolve(false);
+    this.signingIn[clientId] = { mode, authorizeUrl: null, paste: false };
+    return this.run(clientId, 'signIn', () => unwrap(this.api.authSignIn({ clientId, mode })), 'done.signIn');
+  };
   signOut = (clientId: string) => this.run(clientId, 'signOut', () => unwrap(this.api.authSignOut({ clientId })), 'done.signOut');
   reconsent = (clientId: string) =>
     this.run(clientId, 'reconsent', () => unwrap(this.api.authReconsent({ clientId })), 'done.reconsent');
@@ -142,20 +166,19 @@ export class Desk {
     try {
       const view = await unwrap(this.api.authComplete({ clientId, callbackUrl }));
       this.#replace(view);
-      delete this.awaitingPaste[clientId];
+      delete this.signingIn[clientId];
     } catch (error) {
-      const info = errorInfo(error);
-      this.errors[clientId] = info;
-      this.announce(info.providerMessage ?? info.message, 'error');
+      this.errors[clientId] = this.fail(error);
     }
   }
 
+  /** Main ends the waiting sign-in; its run then settles as cancelled and clears the panel. */
   async cancelSignIn(clientId: string): Promise<void> {
-    delete this.awaitingPaste[clientId];
+    delete this.signingIn[clientId];
     try {
       await unwrap(this.api.authCancel({ clientId }));
     } catch (error) {
-      this.announce(errorInfo(error).message, 'error');
+      this.fail(error);
     }
   }
 
@@ -164,24 +187,23 @@ export class Desk {
     try {
       await unwrap(this.api.tokenCopy({ clientId, format }));
       const seconds = this.settings?.clipboardClearSeconds ?? 0;
-      this.announce(seconds > 0 ? this.t('done.copied', { seconds }) : this.t('done.copiedNoClear'));
+      this.announce(seconds > 0 ? { key: 'done.copied', params: { seconds } } : { key: 'done.copiedNoClear' });
     } catch (error) {
-      const info = errorInfo(error);
-      this.announce(info.providerMessage ?? info.message, 'error');
+      this.fail(error);
     }
   }
 
   async create(input: ClientInput): Promise<ClientView> {
     const view = await unwrap(this.api.clientsCreate(input));
     this.#replace(view);
-    this.announce(this.t('done.created', { name: view.config.name }));
+    this.announce({ key: 'done.created', params: { name: view.config.name } });
     return view;
   }
 
   async update(clientId: string, input: ClientInput): Promise<ClientView> {
     const view = await unwrap(this.api.clientsUpdate({ clientId, input }));
     this.#replace(view);
-    this.announce(this.t('done.saved', { name: view.config.name }));
+    this.announce({ key: 'done.saved', params: { name: view.config.name } });
     return view;
   }
 
@@ -204,10 +226,10 @@ export class Desk {
     try {
       const view = await unwrap(this.api.clientsDuplicate({ clientId }));
       this.#replace(view);
-      this.announce(this.t('done.duplicated', { name: view.config.name }));
+      this.announce({ key: 'done.duplicated', params: { name: view.config.name } });
       return view;
     } catch (error) {
-      this.announce(errorInfo(error).message, 'error');
+      this.fail(error);
       return null;
     }
   }
@@ -217,16 +239,16 @@ export class Desk {
     try {
       await unwrap(this.api.clientsRemove({ clientId }));
       this.clients = this.clients.filter((client) => client.config.id !== clientId);
-      this.announce(this.t('done.deleted', { name }));
+      this.announce({ key: 'done.deleted', params: { name } });
     } catch (error) {
-      this.announce(errorInfo(error).message, 'error');
+      this.fail(error);
     }
   }
 
   async importClients(json: string): Promise<ClientView[]> {
     const views = await unwrap(this.api.clientsImport({ json }));
     for (const view of views) this.#replace(view);
-    this.announce(this.t('done.imported', { count: views.length }));
+    this.announce({ key: 'done.imported', params: { count: views.length } });
     return views;
   }
 
@@ -242,7 +264,7 @@ export class Desk {
       this.settings = await unwrap(this.api.settingsSet(patch));
     } catch (error) {
       this.settings = before;
-      this.announce(errorInfo(error).message, 'error');
+      this.fail(error);
     }
   }
 
@@ -253,10 +275,12 @@ export class Desk {
       await unwrap(this.api.noticesDismiss({ id }));
     } catch (error) {
       this.notices = before;
-      this.announce(errorInfo(error).message, 'error');
+      this.fail(error);
     }
   }
 }
+
+type DoneKey = 'done.issue' | 'done.refresh' | 'done.revoke' | 'done.signIn' | 'done.signOut' | 'done.reconsent';
 
 function isClientView(value: unknown): value is ClientView {
   return typeof value === 'object' && value !== null && 'config' in value && 'capabilities' in value;

@@ -5,6 +5,9 @@
 import { en, type MessageKey } from './en';
 import { ko } from './ko';
 import { formatDateTime, formatDuration } from '../format';
+import { errorKey, type Message, type Params } from '../messages';
+import { format } from '../../../../main/model/messages';
+import type { ErrorInfo, MessageText } from '../../../../main/ipc/contract';
 
 export type Lang = 'en' | 'ko';
 export type LangChoice = Lang | 'system';
@@ -16,7 +19,7 @@ export function systemLanguage(languages: readonly string[]): Lang {
   return first?.startsWith('ko') ? 'ko' : 'en';
 }
 
-export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
+export function translate(lang: Lang, key: MessageKey, params?: Params): string {
   const template: string = catalogues[lang][key];
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
@@ -42,7 +45,27 @@ export class I18n {
     this.system = systemLanguage(languages);
   }
 
-  t = (key: MessageKey, params?: Record<string, string | number>): string => translate(this.lang, key, params);
+  t = (key: MessageKey, params?: Params): string => translate(this.lang, key, params);
+
+  /** The app's own sentence for a failure, in the UI language (the provider's words are shown apart). */
+  error = (error: ErrorInfo): string => this.t(errorKey(error), { status: error.status ?? '' });
+
+  /**
+   * A message main sent as a code with parameters, in the UI language (its `main.<code>` entry;
+   * parameters that are messages themselves are translated too). Null for a code the catalogue
+   * does not know: the caller then falls back to main's English.
+   */
+  main = (text: MessageText | undefined): string | null => {
+    if (!text) return null;
+    const key = `main.${text.code}`;
+    if (!(key in catalogues[this.lang])) return null;
+    const params = Object.fromEntries(
+      Object.entries(text.params).map(([name, value]) => [name, typeof value === 'object' ? (this.main(value) ?? format(value)) : value]),
+    );
+    return this.t(key as MessageKey, params);
+  };
+
+  message = (message: Message): string => ('error' in message ? this.error(message.error) : this.t(message.key, message.params));
 
   duration = (ms: number): string => formatDuration(ms, this.lang, this.#units);
 

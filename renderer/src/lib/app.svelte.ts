@@ -1,0 +1,32 @@
+/**
+ * The app's shared objects, built once in dependency order: the desk (what main knows), the
+ * language (which follows the desk's settings), the clock and the view state. Components reach
+ * them through the typed contexts in context.ts.
+ */
+import type { TokenDeskApi } from '../../../main/ipc/contract';
+import { Clock } from './clock.svelte';
+import { Desk } from './desk.svelte';
+import { I18n } from './i18n/i18n.svelte';
+import { Ui } from './ui.svelte';
+
+export class AppState {
+  readonly desk: Desk;
+  readonly i18n: I18n;
+  readonly clock = new Clock();
+  readonly ui = new Ui();
+
+  constructor(api: TokenDeskApi) {
+    this.desk = new Desk(api);
+    const desk = this.desk;
+    this.i18n = new I18n(() => desk.settings?.language ?? 'system');
+  }
+
+  start(): () => void {
+    void this.desk.load();
+    this.clock.start();
+    return () => {
+      this.clock.stop();
+      this.desk.dispose();
+    };
+  }
+}
