@@ -95,7 +95,7 @@ export const ko: Catalogue = {
   'empty.title': '아직 클라이언트가 없습니다',
   'empty.body': '연동하는 API의 OAuth 클라이언트를 추가하거나, 다른 TokenDesk에서 내보낸 클라이언트를 가져오세요.',
   'welcome.tryTitle': '해 보기: 샌드박스 토큰 발급',
-  'welcome.sandbox': '샌드박스는 TokenDesk에 들어 있는 가짜 제공자입니다. 다우오피스, 헤이홈, POD Shop, itcode처럼 응답하며, 계정 없이 내 컴퓨터에서만 동작합니다.',
+  'welcome.sandbox': '샌드박스는 TokenDesk에 들어 있는 가짜 공급자입니다. 다우오피스, 헤이홈, POD Shop, itcode처럼 응답하며, 계정 없이 내 컴퓨터에서만 동작합니다.',
   'welcome.tryAction': '{name} 토큰 발급',
   'welcome.pick': '왼쪽에서 클라이언트를 고르면 토큰이 보입니다.',
   'tour.title': 'TokenDesk로 할 수 있는 일',
@@ -251,7 +251,7 @@ export const ko: Catalogue = {
   'error.code.storage': '데이터 저장소에 문제가 생겼습니다.',
   'error.code.internal': 'TokenDesk 내부에서 문제가 생겼습니다.',
   'error.code.rate_limited': '최근 1분 동안 호출이 너무 많아 TokenDesk가 공급자 호출을 보류했습니다.',
-  'error.code.unavailable': '제공자가 지금 응답할 수 없습니다(HTTP {status}). 잠시 후 다시 시도하세요. 아직 유효한 토큰은 계속 쓸 수 있습니다.',
+  'error.code.unavailable': '공급자가 지금 응답할 수 없습니다(HTTP {status}). 잠시 후 다시 시도하세요. 아직 유효한 토큰은 계속 쓸 수 있습니다.',
 
   'paste.title': '로그인 마치기',
   'paste.body': '브라우저에서 로그인하세요. 리디렉트 URI로 시작하는 주소가 보이면 그 주소 전체를 여기에 붙여 넣으세요.',
@@ -261,7 +261,7 @@ export const ko: Catalogue = {
   'paste.openLink': '로그인 페이지 열기',
   'signin.title': '로그인을 기다리는 중',
   'signin.window': '로그인 창이 열려 있습니다. 그 창에서 로그인을 마치세요. 그동안 TokenDesk를 계속 쓸 수 있습니다.',
-  'signin.browser': '브라우저에서 제공자의 로그인 페이지가 열렸습니다. 브라우저가 돌아오면 TokenDesk가 로그인을 마칩니다.',
+  'signin.browser': '브라우저에서 공급자의 로그인 페이지가 열렸습니다. 브라우저가 돌아오면 TokenDesk가 로그인을 마칩니다.',
   'signin.cancel': '로그인 취소',
 
   'editor.newTitle': '새 클라이언트',
