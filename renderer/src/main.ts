@@ -6,4 +6,4 @@ import './app.css';
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
-export default mount(App, { target, props: { api: await bridge() } });
+export default mount(App, { target, props: await bridge() });

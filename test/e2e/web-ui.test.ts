@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { hejhomeLogin, openClient, openDashboard, row, waitForState } from '../helpers/e2e-steps';
+import { hejhomeLogin, openClient, openDashboard, press, row, waitForState } from '../helpers/e2e-steps';
 import { axeViolations } from '../helpers/e2e-browser';
 import { launchChromium, listenersOn, rawRequest, startUi, type UiProcess } from '../helpers/ui-process';
 
@@ -42,7 +42,7 @@ describe('tokendesk ui in Chromium', () => {
   test('first run: the sandbox clients, the browser door named in the banner, the token gone from the address bar', async () => {
     await openDashboard(page);
     for (const name of [DAOU, HEJHOME, 'Sandbox — POD Shop']) expect(await row(page, name).count()).toBe(1);
-    expect(await page.locator('.banner li[data-code="browser_door"]').textContent()).toContain('running in a browser tab');
+    expect(await page.locator('.banner [data-code="browser_door"]').textContent()).toContain('running in a browser tab');
     expect(page.url()).toBe(`${ui.origin}/`);
     const cookies = await browser.context.cookies(ui.origin);
     const session = cookies.find((c) => c.name === 'tokendesk_session');
@@ -52,7 +52,7 @@ describe('tokendesk ui in Chromium', () => {
   });
 
   test('issues a Daou Office token, and copies it through the page clipboard', async () => {
-    await row(page, DAOU).getByRole('button', { name: 'Issue token' }).click();
+    await press(page, DAOU, 'Issue token');
     await waitForState(page, DAOU, 'valid');
     await openClient(page, DAOU);
     await page.getByRole('group', { name: 'Copy as' }).getByRole('button', { name: 'Authorization header', exact: true }).click();
@@ -92,7 +92,7 @@ describe('tokendesk ui in Chromium', () => {
     await second.goto(`${ui.origin}/`);
     await openDashboard(second);
     await openDashboard(page);
-    await row(page, 'Sandbox — POD Shop').getByRole('button', { name: 'Issue token' }).click();
+    await press(page, 'Sandbox — POD Shop', 'Issue token');
     await waitForState(second, 'Sandbox — POD Shop', 'valid');
     await second.close();
   });

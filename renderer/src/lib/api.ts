@@ -16,9 +16,10 @@ declare global {
  * The API main exposes to this page: the desktop's preload puts it on window.tokendesk; a tab of
  * `tokendesk ui` (lib/door.ts) loads its HTTP twin, lib/web-bridge.ts, only then.
  */
-export async function bridge(): Promise<TokenDeskApi> {
-  if (window.tokendesk) return window.tokendesk;
-  return (await import('./web-bridge')).webBridge();
+export async function bridge(): Promise<{ api: TokenDeskApi }> {
+  // Wrapped: the HTTP twin answers any property, `then` included, so it must not be awaited itself.
+  if (window.tokendesk) return { api: window.tokendesk };
+  return { api: (await import('./web-bridge')).webBridge() };
 }
 
 /** A failed call: carries the ErrorInfo exactly as main sent it (the provider's words included). */
