@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { axeViolations, screenshot, startHarness, type Harness } from '../helpers/e2e-harness';
-import { press } from '../helpers/e2e-steps';
+import { openClient, press } from '../helpers/e2e-steps';
 
 const DAOU = 'Sandbox — Daou Office';
 

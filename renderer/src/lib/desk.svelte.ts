@@ -216,9 +216,9 @@ export class Desk {
     try {
       const view = await unwrap(this.api.clientsRefreshDiscovery({ clientId }));
       this.#replace(view);
-      this.announce(this.t('done.rediscovered', { name: view.config.name }));
+      this.announce({ key: 'done.rediscovered', params: { name: view.config.name } });
     } catch (error) {
-      this.announce(errorInfo(error).message, 'error');
+      this.fail(error);
     }
   }
 

@@ -390,6 +390,7 @@ export const en = {
   'notice.needs_signin': '{name} needs you to sign in again.',
   'notice.refresh_failing': 'Refreshing {name} keeps failing.',
   'notice.refresh_token_expiring': 'The refresh token of {name} expires soon: sign in again before then.',
+  'notice.sink_failed': 'Writing the token of {name} to one of its sinks failed.',
   'main.client_not_found': 'No client named "{ref}". See the list of clients (tokendesk clients list).',
   'main.client_name_taken': 'A client named "{name}" already exists: choose another name.',
   'main.notice_needs_signin': '"{name}" needs you to sign in again: {reason}',

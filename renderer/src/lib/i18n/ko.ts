@@ -392,6 +392,7 @@ export const ko: Catalogue = {
   'notice.needs_signin': '{name}: 다시 로그인해야 합니다.',
   'notice.refresh_failing': '{name}: 갱신이 계속 실패합니다.',
   'notice.refresh_token_expiring': '{name}: 리프레시 토큰이 곧 만료됩니다. 그 전에 다시 로그인하세요.',
+  'notice.sink_failed': '{name}의 토큰을 내보내기 대상에 쓰지 못했습니다.',
   'main.client_not_found': '"{ref}"라는 클라이언트가 없습니다. 클라이언트 목록을 확인하세요(tokendesk clients list).',
   'main.client_name_taken': '"{name}" 클라이언트가 이미 있습니다. 다른 이름을 고르세요.',
   'main.notice_needs_signin': '"{name}": 다시 로그인해야 합니다. {reason}',
