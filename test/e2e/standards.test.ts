@@ -48,6 +48,9 @@ describe('standards in the editor and the detail', () => {
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'editor-discovery-en');
     await dialog.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Certified' }).waitFor();
+    // The server's metadata sits in the detail's Settings tab.
+    await page.getByRole('tab', { name: 'Settings' }).click();
 
     const metadata = page.getByTestId('metadata');
     await metadata.waitFor();
