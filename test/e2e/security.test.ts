@@ -20,6 +20,7 @@ describe('security check in the exchange list', () => {
 
   test('the token exchange lists what was verified and what was not', async () => {
     const { page } = h;
+    await page.getByRole('tab', { name: 'HTTP exchanges' }).click();
     const list = page.getByRole('region', { name: 'Security check' }).first();
     await list.waitFor();
     const outcome = (id: string) => list.locator(`[data-check="${id}"]`).getAttribute('data-outcome');
