@@ -3,7 +3,7 @@
  * tests alike. Only the user can reach it: a Unix socket 0600 inside a 0700 directory, or on
  * Windows a named pipe (whose default DACL gives other accounts read access only, which is not
  * enough to send a request). Every request is checked against a schema before it reaches the core,
- * as the IPC handlers do (STYLE.md, "One IPC contract file").
+ * as the IPC handlers do (one contract for every door).
  */
 import fs from 'node:fs';
 import net from 'node:net';

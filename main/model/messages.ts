@@ -1,5 +1,5 @@
 /**
- * Messages travel as codes with parameters (STYLE.md, "Floors and doors"): main composes
+ * Messages travel as codes with parameters (the house rule: text composed in main would stay English in the Korean UI): main composes
  * `{ code, params }` and its English text; the renderer translates the code (its en/ko
  * dictionaries hold `main.<code>`) and falls back to the English `message` for a code it does
  * not know. The English templates below are that fallback and the CLI's text.

@@ -7,7 +7,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { SANDBOX_CREDENTIALS, SANDBOX_OAUTH2_PATHS } from './credentials';
-import { escapeHtml, formParams, hiddenInputs, htmlPage, isForm, json, NO_STORE, randomToken, sameSecret, type ProviderContext, type Route, type SandboxRequest, type SandboxResponse } from './util';
+import { escapeHtml, formParams, hiddenInputs, htmlPage, isForm, json, NO_STORE, randomToken, sameSecret, SIGN_IN_FIELDS, type ProviderContext, type Route, type SandboxRequest, type SandboxResponse } from './util';
 
 export const DEVICE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
 
@@ -114,12 +114,7 @@ export function deviceGrant(ctx: ProviderContext, hooks: DeviceHooks): { routes:
       'Sandbox OAuth 2.0 — connect a device',
       `${alert}<form method="post" action="${SANDBOX_OAUTH2_PATHS.device}">
 ${codeField}
-<label for="username">Username</label>
-<input id="username" name="username" type="text" autocomplete="username">
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password">
-<button type="submit" name="decision" value="allow">Allow</button>
-<button type="submit" name="decision" value="deny">Deny</button>
+${SIGN_IN_FIELDS}
 </form>`,
     );
   }

@@ -24,6 +24,7 @@ import {
   randomToken,
   redirect,
   sameSecret,
+  SIGN_IN_FIELDS,
   withQuery,
   type BasicCredentials,
   type ProviderContext,
@@ -305,12 +306,7 @@ export function genericRoutes(ctx: ProviderContext): Route[] {
       `${alert}<p><strong>${escapeHtml(clientId)}</strong> asks for: <code>${escapeHtml(scope)}</code></p>
 <form method="post" action="${SANDBOX_OAUTH2_PATHS.authorize}">
 ${hiddenInputs({ request_id: requestId })}
-<label for="username">Username</label>
-<input id="username" name="username" type="text" autocomplete="username">
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password">
-<button type="submit" name="decision" value="allow">Allow</button>
-<button type="submit" name="decision" value="deny">Deny</button>
+${SIGN_IN_FIELDS}
 </form>`,
     );
   }

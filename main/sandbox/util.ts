@@ -95,6 +95,14 @@ export function escapeHtml(text: string): string {
     .replaceAll("'", '&#39;');
 }
 
+/** The user's name and password and the allow/deny decision: every sandbox consent form ends with them. */
+export const SIGN_IN_FIELDS = `<label for="username">Username</label>
+<input id="username" name="username" type="text" autocomplete="username">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password">
+<button type="submit" name="decision" value="allow">Allow</button>
+<button type="submit" name="decision" value="deny">Deny</button>`;
+
 export function hiddenInputs(fields: Record<string, string>): string {
   return Object.entries(fields)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)

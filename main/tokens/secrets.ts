@@ -2,7 +2,7 @@
  * Secrets at rest: every secret-bearing value in the store is sealed with AES-256-GCM under one
  * random 32-byte data key. The data key is wrapped by the OS keychain (Electron's safeStorage,
  * passed in by the shell) or, without a usable keychain, kept in a 0600 key file.
- * Not Bruno's AES-CBC with a zero IV (STYLE.md): a fresh 12-byte IV per value and an auth tag.
+ * Not Bruno's AES-CBC with a zero IV (its fixed IV makes equal values seal alike): a fresh 12-byte IV per value and an auth tag.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
