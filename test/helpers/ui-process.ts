@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { BIN, cliEnv, ensureCliBuilt, ROOT } from '../main/cli/helpers';
+import { BIN, cliEnv, ensureCliBuilt, ROOT } from './cli';
 import { ensureRendererBuilt } from './e2e-build';
 import { CHROMIUM_ARGS } from './e2e-browser';
 import { findBrowser } from './find-browser';

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentServer } from '../../../main/agent/server';
 import { socketDistrust } from '../../../main/agent/trust';
 import { TokenDesk } from '../../../main/core/desk';
-import { ensureCliBuilt, runCli } from '../cli/helpers';
+import { ensureCliBuilt, runCli } from '../../helpers/cli';
 
 const made: string[] = [];
 function tempDir(prefix: string): string {

@@ -9,7 +9,7 @@ import { defaultSocketPath, startAgentServer, type AgentServer } from '../../../
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../../../main/sandbox';
 import { SANDBOX_OAUTH2_PATHS } from '../../../main/sandbox';
 import { startOidcProvider, type OidcProviderHandle } from '../../helpers/oidc-provider';
-import { collect, ensureCliBuilt, removeTempDataDirs, runCli, spawnCli, tempDataDir, TOKEN_JSON_KEYS, type CliResult } from './helpers';
+import { collect, ensureCliBuilt, removeTempDataDirs, runCli, spawnCli, tempDataDir, TOKEN_JSON_KEYS, type CliResult } from '../../helpers/cli';
 
 const creds = SANDBOX_CREDENTIALS;
 let sandbox: Sandbox;

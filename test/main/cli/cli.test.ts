@@ -10,7 +10,7 @@ import { TokenDesk } from '../../../main/core/desk';
 import { defaultSocketPath, startAgentServer, type AgentServer } from '../../../main/agent/server';
 import { ITCODE_PASTE_WARNING, ITCODE_SPENT_CODE_HINT } from '../../../main/oauth/presets/itcode';
 import { DAOU_ERRORS, SANDBOX_CREDENTIALS, SANDBOX_OAUTH2_PATHS, startSandbox, type Sandbox } from '../../../main/sandbox';
-import { ensureCliBuilt, loginNoBrowser, runCli, spawnCli, collect, removeTempDataDirs, tempDataDir, TOKEN_JSON_KEYS, type CliResult } from './helpers';
+import { ensureCliBuilt, loginNoBrowser, runCli, spawnCli, collect, removeTempDataDirs, tempDataDir, TOKEN_JSON_KEYS, type CliResult } from '../../helpers/cli';
 
 // Each case starts several CLI processes (a Node start each): 20 s is too little on a busy 2-core
 // machine. A budget, not a speed target: the figures live in `npm run bench`.

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { parseEnv } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../../../main/sandbox';
-import { collect, ensureCliBuilt, removeTempDataDirs, runCli, spawnCli, tempDataDir } from './helpers';
+import { collect, ensureCliBuilt, removeTempDataDirs, runCli, spawnCli, tempDataDir } from '../../helpers/cli';
 
 /** A token no shell or parser would read back unchanged without quoting: $, both quotes, a backslash, a #. */
 const TRICKY = `tr$ICKY'one"with\\back #hash`;

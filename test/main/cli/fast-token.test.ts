@@ -12,7 +12,7 @@ import { FAST_SCHEMA_VERSION, FAST_STORE_FILE, fastValidToken } from '../../../m
 import { TokenDesk } from '../../../main/core/desk';
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../../../main/sandbox';
 import { SCHEMA_VERSION, STORE_NAME } from '../../../main/tokens/store';
-import { removeTempDataDirs, ROOT, tempDataDir } from './helpers';
+import { removeTempDataDirs, ROOT, tempDataDir } from '../../helpers/cli';
 
 let sandbox: Sandbox;
 beforeAll(async () => {

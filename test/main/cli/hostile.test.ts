@@ -13,7 +13,7 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSocketPath, startAgentServer } from '../../../main/agent/server';
 import { TokenDesk } from '../../../main/core/desk';
-import { ensureCliBuilt, removeTempDataDirs, runCli, spawnCli, tempDataDir } from './helpers';
+import { ensureCliBuilt, removeTempDataDirs, runCli, spawnCli, tempDataDir } from '../../helpers/cli';
 
 let server: Server;
 let base: string;

@@ -10,7 +10,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importClientKey } from '../../../main/oauth/standards/keys';
 import { startOidcProvider, type OidcProviderHandle } from '../../helpers/oidc-provider';
-import { ensureCliBuilt, removeTempDataDirs, runCli, tempDataDir } from './helpers';
+import { ensureCliBuilt, removeTempDataDirs, runCli, tempDataDir } from '../../helpers/cli';
 
 const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const key = await importClientKey(pem);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenDesk } from '../../../main/core/desk';
 import { defaultSocketPath, startAgentServer, type AgentServer } from '../../../main/agent/server';
 import { rawRequest, startUi } from '../../helpers/ui-process';
-import { ensureCliBuilt, removeTempDataDirs, ROOT, runCli, tempDataDir } from './helpers';
+import { ensureCliBuilt, removeTempDataDirs, ROOT, runCli, tempDataDir } from '../../helpers/cli';
 
 const SLOW = 90_000;
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TokenDesk } from '../../../main/core/desk';
 import type { ImportFile } from '../../../main/import/types';
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../../../main/sandbox';
-import { ensureCliBuilt, runCli } from '../cli/helpers';
+import { ensureCliBuilt, runCli } from '../../helpers/cli';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/import');
 const FIXTURE_ORIGIN = 'http://127.0.0.1:47999';

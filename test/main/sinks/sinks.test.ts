@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TokenDesk } from '../../../main/core/desk';
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../../../main/sandbox';
 import { setDotenvVariable, setJsonPointer, setPostmanVariable } from '../../../main/sinks/writers';
-import { ensureCliBuilt, runCli } from '../cli/helpers';
+import { ensureCliBuilt, runCli } from '../../helpers/cli';
 
 const ENV_FILE = [
   '# API settings — keep this comment',

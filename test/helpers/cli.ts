@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'tokendesk.mjs');
 const BUNDLE = path.join(ROOT, 'out', 'cli', 'index.mjs');
 const BUILD_LOCK = path.join(ROOT, 'out', '.cli-build.lock');

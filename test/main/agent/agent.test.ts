@@ -14,7 +14,7 @@ import { startAgentServer, type AgentServer } from '../../../main/agent/server';
 import { TokenDesk } from '../../../main/core/desk';
 import { TokenDeskError } from '../../../main/model/errors';
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../../../main/sandbox';
-import { ensureCliBuilt, removeTempDataDirs, runCli, tempDataDir } from './helpers';
+import { ensureCliBuilt, removeTempDataDirs, runCli, tempDataDir } from '../../helpers/cli';
 
 const unix = process.platform !== 'win32';
 let sandbox: Sandbox;
