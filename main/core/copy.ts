@@ -22,6 +22,21 @@ export function authorizationHeader(token: TokenSet): string {
   return `Authorization: ${scheme} ${token.accessToken}`;
 }
 
+/**
+ * Where "copy as curl" points: an API the provider documents for this token, else the base URL
+ * with a `/path` the user replaces (issue #13 row 14: never the bare host, which answers nothing).
+ * itcode documents `GET /oauth2/api/userinfo` with the access cookie (docs/providers.md §4 "user
+ * info"); a generic server may announce a UserInfo endpoint (OpenID Connect Discovery 1.0 §3).
+ * The other presets' documents describe only their token endpoints (§1–§3).
+ */
+export function curlTarget(client: Pick<ClientConfig, 'provider' | 'baseUrl' | 'generic'>): string {
+  const base = client.baseUrl.replace(/\/+$/, '');
+  if (client.provider === 'itcode') return `${base}/oauth2/api/userinfo`;
+  const userinfo = client.generic?.metadata?.document?.['userinfo_endpoint'];
+  if (typeof userinfo === 'string' && userinfo !== '') return userinfo;
+  return `${base}/path`;
+}
+
 export function copyText(
   format: CopyFormat,
   client: ClientConfig,
@@ -36,7 +51,7 @@ export function copyText(
     case 'header':
       return authorizationHeader(token);
     case 'curl':
-      return `curl -H ${quote(authorizationHeader(token))} ${quote(client.baseUrl)}`;
+      return `curl -H ${quote(authorizationHeader(token))} ${quote(curlTarget(client))}`;
     case 'env':
       return `${envName(client.name)}=${token.accessToken}`;
   }

@@ -14,11 +14,21 @@ export interface SignInDrivers {
    * Run the authorize URL in an OAuth window; resolve with the redirect address it was sent to.
    * Null where there is no such window (the browser door): every sign-in goes to the browser.
    */
-  window: ((pending: PendingSignInView) => Promise<string>) | null;
+  window: ((pending: PendingSignInView, opts: { signal: AbortSignal }) => Promise<string>) | null;
   /** RFC 8252 §7.3: listen on the loopback redirect (an ephemeral port when the URI has none). */
   listenLoopback(redirectUri: string): Promise<LoopbackListener>;
   openExternal(url: string): Promise<void>;
-  awaitingPaste(event: { clientId: string; authorizeUrl: string }): void;
+  /**
+   * A sign-in waits for the user: the renderer shows its panel (issue #13 row 3) with the authorize
+   * URL to open again or copy. 'browser' waits also take a pasted address; 'window' ones never do.
+   */
+  awaitingPaste(event: SignInWaiting): void;
+}
+
+export interface SignInWaiting {
+  clientId: string;
+  authorizeUrl: string;
+  mode?: SignInMode;
 }
 
 export type SignInMode = 'window' | 'browser';
@@ -28,6 +38,9 @@ export const SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 export class SignInCoordinator {
   private readonly pastes = new Map<string, PasteWait>();
   private readonly listeners = new Map<string, AbortController>();
+  private readonly windows = new Map<string, WindowWait>();
+  /** clientId → the authorize URL of the sign-in that waits for the user, and how it runs. */
+  private readonly waiting = new Map<string, { authorizeUrl: string; mode: SignInMode }>();
 
   constructor(
     private readonly desk: DeskApi,
@@ -53,9 +66,35 @@ export class SignInCoordinator {
 
   cancel(ref: string): void {
     const clientId = this.desk.getClient(ref).config.id;
-    this.pastes.get(clientId)?.reject(new TokenDeskError('cancelled', 'Sign-in cancelled.'));
+    const cancelled = new TokenDeskError('cancelled', 'Sign-in cancelled.');
+    this.pastes.get(clientId)?.reject(cancelled);
     this.pastes.delete(clientId);
     this.listeners.get(clientId)?.abort();
+    this.windows.get(clientId)?.cancel(cancelled);
+  }
+
+  /** The authorization page of the sign-in that waits, for "Copy link". */
+  link(ref: string): string {
+    return this.waitingFor(ref).authorizeUrl;
+  }
+
+  /**
+   * "Open again": the system browser gets the authorization page once more (the user closed the
+   * tab, or it opened behind); an OAuth window is replaced by a fresh one on the same page. The
+   * sign-in keeps waiting for the same code: state and PKCE verifier do not change.
+   */
+  async reopen(ref: string): Promise<void> {
+    const clientId = this.desk.getClient(ref).config.id;
+    const { authorizeUrl, mode } = this.waitingFor(clientId);
+    if (mode === 'window') this.windows.get(clientId)?.open();
+    else await this.drivers.openExternal(authorizeUrl);
+  }
+
+  private waitingFor(ref: string): { authorizeUrl: string; mode: SignInMode } {
+    const client = this.desk.getClient(ref).config;
+    const waiting = this.waiting.get(client.id);
+    if (!waiting) throw new TokenDeskError('not_found', `No sign-in of ${client.name} is waiting.`);
+    return waiting;
   }
 
   /** Waits are keyed by client id: callers may name a client by id or by name. */
@@ -77,9 +116,50 @@ export class SignInCoordinator {
       return this.viaLoopback(clientId, client.redirectUri, reconsent);
     }
     const pending = await this.desk.beginSignIn(clientId, { reconsent });
-    if (mode === 'window' && openWindow) return this.desk.completeSignIn(clientId, await openWindow(pending));
     this.cancel(clientId);
+    if (mode === 'window' && openWindow) return this.viaWindow(pending, openWindow);
     return this.waitForPaste(pending, (pasted) => pasted);
+  }
+
+  /**
+   * The OAuth window, which "Open again" replaces and Cancel closes (through the driver's signal).
+   * Only the newest window's failure ends the sign-in: the one it replaced reports 'cancelled'.
+   */
+  private async viaWindow(pending: PendingSignInView, openWindow: NonNullable<SignInDrivers['window']>): Promise<ClientView> {
+    const clientId = pending.clientId;
+    let resolve!: (url: string) => void;
+    let reject!: (error: Error) => void;
+    const address = new Promise<string>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    let current: AbortController | null = null;
+    const wait: WindowWait = {
+      open: () => {
+        current?.abort();
+        const abort = new AbortController();
+        current = abort;
+        openWindow(pending, { signal: abort.signal }).then(resolve, (error: unknown) => {
+          if (current === abort) reject(error instanceof Error ? error : new Error(String(error)));
+        });
+      },
+      cancel: (error) => {
+        reject(error);
+        current?.abort();
+      },
+    };
+    this.windows.set(clientId, wait);
+    this.waiting.set(clientId, { authorizeUrl: pending.authorizeUrl, mode: 'window' });
+    try {
+      wait.open();
+      this.drivers.awaitingPaste({ clientId, authorizeUrl: pending.authorizeUrl, mode: 'window' });
+      return await this.desk.completeSignIn(clientId, await address);
+    } finally {
+      if (this.windows.get(clientId) === wait) {
+        this.windows.delete(clientId);
+        this.waiting.delete(clientId);
+      }
+    }
   }
 
   /**
@@ -112,14 +192,18 @@ export class SignInCoordinator {
     });
     const wait: PasteWait = { resolve, reject, done: address(pasted).then((url) => this.desk.completeSignIn(pending.clientId, url)) };
     this.pastes.set(pending.clientId, wait);
+    this.waiting.set(pending.clientId, { authorizeUrl: pending.authorizeUrl, mode: 'browser' });
     // Awaited below; this only keeps a failure before that point from going unhandled.
     wait.done.catch(() => undefined);
     try {
       await this.drivers.openExternal(pending.authorizeUrl);
-      this.drivers.awaitingPaste({ clientId: pending.clientId, authorizeUrl: pending.authorizeUrl });
+      this.drivers.awaitingPaste({ clientId: pending.clientId, authorizeUrl: pending.authorizeUrl, mode: 'browser' });
       return await wait.done;
     } finally {
-      if (this.pastes.get(pending.clientId) === wait) this.pastes.delete(pending.clientId);
+      if (this.pastes.get(pending.clientId) === wait) {
+        this.pastes.delete(pending.clientId);
+        this.waiting.delete(pending.clientId);
+      }
     }
   }
 }
@@ -128,4 +212,10 @@ interface PasteWait {
   resolve(url: string): void;
   reject(error: Error): void;
   done: Promise<ClientView>;
+}
+
+interface WindowWait {
+  /** Opens the window, closing the one before (its driver sees the abort). */
+  open(): void;
+  cancel(error: Error): void;
 }

@@ -43,7 +43,7 @@ describe('token detail (English)', () => {
     };
     expect(await copy('Raw token')).toBe(token);
     expect(await copy('Authorization header')).toBe(`Authorization: Bearer ${token}`);
-    expect(await copy('curl command')).toBe(`curl -H 'Authorization: Bearer ${token}' '${h.sandbox.url}'`);
+    expect(await copy('curl command')).toBe(`curl -H 'Authorization: Bearer ${token}' '${h.sandbox.url}/path'`);
     expect(await copy('.env line')).toBe(`SANDBOX_DAOU_OFFICE_ACCESS_TOKEN=${token}`);
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Copied to the clipboard');
     // Ctrl+Shift+C copies the open client's token as a header.

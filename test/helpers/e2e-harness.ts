@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { TokenDesk, type DeskOptions } from '../../main/core/desk';
 import type { PendingSignInView } from '../../main/core/desk-api';
+import { TokenDeskError } from '../../main/model/errors';
 import { SignInCoordinator } from '../../main/core/signin';
 import { startLoopbackListener } from '../../main/oauth/signin';
 import type { EventName, Events, IpcResult } from '../../main/ipc/contract';
@@ -41,6 +42,8 @@ export interface Harness extends BrowserHarness {
   clipboard: string[];
   /** Addresses main asked the system browser to open. */
   opened: string[];
+  /** Every OAuth window (a page) the core opened, oldest first; closed ones included. */
+  authPages: Page[];
   /** Calls the real dispatch directly (as the renderer would). */
   call(channel: string, input?: unknown): Promise<IpcResult<unknown>>;
 }
@@ -53,13 +56,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const desk = await TokenDesk.open({ dataDir, sandboxUrl: sandbox.url, version: 'e2e', background: true, ...options.desk });
   const clipboard: string[] = [];
   const opened: string[] = [];
+  const authPages: Page[] = [];
   let browser: BrowserHarness | null = null;
   const emit = <E extends EventName>(event: E, payload: Events[E]) => browser?.emit(event, payload) ?? Promise.resolve();
 
-  const runAuthWindow = async (pending: PendingSignInView): Promise<string> => {
+  const runAuthWindow = async (pending: PendingSignInView, { signal }: { signal: AbortSignal }): Promise<string> => {
     if (!browser) throw new Error('no browser');
     const page = await browser.context.newPage();
+    authPages.push(page);
     const redirect = new URL(pending.redirectUri);
+    // As the Electron window does: the coordinator's abort (Cancel, Open again) closes the window.
+    const closed = new Promise<never>((_, reject) =>
+      signal.addEventListener('abort', () => reject(new TokenDeskError('cancelled', 'Sign-in cancelled.')), { once: true }),
+    );
+    closed.catch(() => undefined);
     try {
       const caught = new Promise<string>((resolve) => {
         // The redirect never loads: the address is what the sign-in needs (as the Electron OAuth window does).
@@ -72,8 +82,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         );
       });
       await page.goto(pending.authorizeUrl);
-      if (options.authWindow) await options.authWindow(page, pending);
-      return await caught;
+      if (options.authWindow) await Promise.race([options.authWindow(page, pending), closed]);
+      return await Promise.race([caught, closed]);
     } finally {
       await page.close().catch(() => undefined);
     }
@@ -110,6 +120,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     dataDir,
     clipboard,
     opened,
+    authPages,
     call,
     async close() {
       offChange();

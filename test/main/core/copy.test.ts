@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizationHeader, copyText, envName } from '../../../main/core/copy';
+import { authorizationHeader, copyText, curlTarget, envName } from '../../../main/core/copy';
 import type { ClientConfig, TokenSet } from '../../../main/model/types';
 
 const client = { name: "Hejhome prod", baseUrl: 'https://goqual.io' } as ClientConfig;
@@ -20,9 +20,22 @@ describe('copy formats', () => {
     const basic = () => 'Basic Zm9v';
     expect(copyText('raw', client, token, basic)).toBe("abc'def");
     expect(copyText('header', client, token, basic)).toBe("Authorization: Bearer abc'def");
-    expect(copyText('curl', client, token, basic)).toBe(`curl -H 'Authorization: Bearer abc'\\''def' 'https://goqual.io'`);
+    expect(copyText('curl', client, token, basic)).toBe(`curl -H 'Authorization: Bearer abc'\\''def' 'https://goqual.io/path'`);
     expect(copyText('env', client, token, basic)).toBe("HEJHOME_PROD_ACCESS_TOKEN=abc'def");
     expect(copyText('basic', client, null, basic)).toBe('Authorization: Basic Zm9v');
+  });
+
+  it('curl targets an endpoint the provider documents, or a /path to edit, never the bare base URL (issue #13 row 14)', () => {
+    expect(curlTarget({ provider: 'hejhome', baseUrl: 'https://goqual.io/', generic: null })).toBe('https://goqual.io/path');
+    expect(curlTarget({ provider: 'itcode', baseUrl: 'https://api.itcode.dev', generic: null })).toBe('https://api.itcode.dev/oauth2/api/userinfo');
+    const discovered = { metadata: { fetchedAt: 0, document: { userinfo_endpoint: 'https://id.example/me' } } } as unknown as ClientConfig['generic'];
+    expect(curlTarget({ provider: 'oauth2', baseUrl: 'https://id.example', generic: discovered })).toBe('https://id.example/me');
+    const undiscovered = { metadata: null } as unknown as ClientConfig['generic'];
+    expect(curlTarget({ provider: 'oauth2', baseUrl: 'https://api.example/v1', generic: undiscovered })).toBe('https://api.example/v1/path');
+    const itcode = { ...client, provider: 'itcode', baseUrl: 'https://api.itcode.dev' } as ClientConfig;
+    expect(copyText('curl', itcode, { ...token, accessToken: 'jwt', cookies: { access: 'jwt' } }, () => '')).toBe(
+      `curl -H 'Cookie: access=jwt' 'https://api.itcode.dev/oauth2/api/userinfo'`,
+    );
   });
 
   it('says what to do when there is no token yet', () => {

@@ -135,4 +135,60 @@ describe('SignInCoordinator', () => {
     expect((await coordinator.complete(GENERIC, callback)).state).toBe('valid');
     expect((await signingIn).state).toBe('valid');
   });
+
+  it('while a browser sign-in waits, its link can be copied and opened again; after it, there is nothing to open (issue #13 row 3)', async () => {
+    const awaiting: { authorizeUrl: string; mode?: string }[] = [];
+    const opened: string[] = [];
+    const coordinator = new SignInCoordinator(
+      desk,
+      drivers({ openExternal: async (url) => void opened.push(url), awaitingPaste: (event) => awaiting.push(event) }),
+    );
+    await setRedirect('https://tokendesk.dev/oauth2/callback');
+    const signingIn = coordinator.signIn(GENERIC, 'browser');
+    await expect.poll(() => awaiting.length).toBe(1);
+    expect(awaiting[0]!.mode).toBe('browser');
+    expect(coordinator.link(GENERIC)).toBe(awaiting[0]!.authorizeUrl);
+    await coordinator.reopen(GENERIC);
+    // Opened at the start and once more: the same page, so the same state and PKCE challenge.
+    expect(opened).toEqual([awaiting[0]!.authorizeUrl, awaiting[0]!.authorizeUrl]);
+    const { username, password } = sandbox.credentials.oauth2;
+    await coordinator.complete(GENERIC, await playUser(awaiting[0]!.authorizeUrl, { username, password, decision: 'allow' }));
+    expect((await signingIn).state).toBe('valid');
+    expect(() => coordinator.link(GENERIC)).toThrow(`No sign-in of ${GENERIC} is waiting.`);
+    await expect(coordinator.reopen(GENERIC)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('a window sign-in announces its link; "Open again" replaces the window, Cancel closes it', async () => {
+    const awaiting: { authorizeUrl: string; mode?: string }[] = [];
+    const windows: { signal: AbortSignal; finish: (url: string) => void }[] = [];
+    const coordinator = new SignInCoordinator(
+      desk,
+      drivers({
+        awaitingPaste: (event) => awaiting.push(event),
+        // A window that stays open until the test finishes it or the coordinator aborts it.
+        window: (_pending, { signal }) =>
+          new Promise<string>((resolve, reject) => {
+            windows.push({ signal, finish: resolve });
+            signal.addEventListener('abort', () => reject(Object.assign(new Error('closed'), { code: 'cancelled' })));
+          }),
+      }),
+    );
+    const signingIn = coordinator.signIn(HEJHOME, 'window');
+    await expect.poll(() => awaiting.length).toBe(1);
+    expect(awaiting[0]!.mode).toBe('window');
+    expect(coordinator.link(HEJHOME)).toBe(awaiting[0]!.authorizeUrl);
+    await coordinator.reopen(HEJHOME);
+    expect(windows).toHaveLength(2);
+    // The first window was closed; its 'cancelled' does not end the sign-in, the new window does.
+    expect(windows[0]!.signal.aborted).toBe(true);
+    const { username, password } = sandbox.credentials.hejhome;
+    windows[1]!.finish(await playUser(awaiting[0]!.authorizeUrl, { username, password, decision: 'allow' }));
+    expect((await signingIn).state).toBe('valid');
+
+    const again = coordinator.signIn(HEJHOME, 'window');
+    await expect.poll(() => windows.length).toBe(3);
+    coordinator.cancel(HEJHOME);
+    await expect(again).rejects.toMatchObject({ code: 'cancelled' });
+    expect(windows[2]!.signal.aborted).toBe(true);
+  });
 });
