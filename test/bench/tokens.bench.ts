@@ -1,5 +1,5 @@
 /**
- * Benchmark pieces for the token layer; test/bench/run.mjs (the lead's) calls these and prints
+ * Benchmark pieces for the token layer; test/bench/run.ts calls these and prints
  * the figures. Each returns plain numbers.
  */
 import fs from 'node:fs';
