@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { LIMITS, MAX_RESPONSE_BYTES_SETTING } from './limits';
-import { CLIENT_AUTH_METHODS, copyFormats, ITCODE_PLATFORMS, PROVIDER_IDS, SINK_KINDS } from './types';
+import { CLIENT_AUTH_METHODS, copyFormats, GENERIC_GRANTS, ITCODE_PLATFORMS, PROVIDER_IDS, SINK_KINDS } from './types';
 
 // One set of limits (limits.ts) for every door: IPC, the agent socket and the command line.
 export const idSchema = z.string().min(1).max(LIMITS.refChars);
@@ -46,7 +46,7 @@ export const applyImportSchema = z.object({
 });
 
 export const genericSettingsSchema = z.object({
-  grant: z.enum(['authorization_code', 'client_credentials', 'password', 'device_code']),
+  grant: z.enum(GENERIC_GRANTS),
   authorizationUrl: url.nullable(),
   tokenUrl: url,
   refreshUrl: url.nullable(),
@@ -73,6 +73,17 @@ export const genericSettingsSchema = z.object({
   clientPublicJwk: z.record(z.string(), z.unknown()).nullable().optional(),
   par: z.boolean().optional(),
   deviceAuthorizationUrl: url.nullable().optional(),
+  tokenExchange: z
+    .object({
+      subjectClientId: idSchema,
+      actorClientId: idSchema.nullable().optional(),
+      audience: shortText.nullable().optional(),
+      resource: url.nullable().optional(),
+      requestedTokenType: shortText.nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+  assertionSubject: shortText.nullable().optional(),
 });
 
 export const refreshPolicySchema = z.object({

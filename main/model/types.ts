@@ -15,7 +15,22 @@ export type PodShopEnv = 'prod' | 'dev';
 /** POD Shop refresh: the doc's table (body, /token/refresh) or its curl example (query, /external/{id}/refresh). */
 export type PodRefreshForm = 'body' | 'query';
 
-export type GenericGrant = 'authorization_code' | 'client_credentials' | 'password' | 'device_code';
+/** RFC 6749 §4, RFC 8628 (device_code), RFC 8693 (token_exchange), RFC 7523 §2.1 (jwt_bearer). */
+export const GENERIC_GRANTS = ['authorization_code', 'client_credentials', 'password', 'device_code', 'token_exchange', 'jwt_bearer'] as const;
+export type GenericGrant = (typeof GENERIC_GRANTS)[number];
+
+/**
+ * RFC 8693 §2.1: the subject token (and the actor token) are other clients' valid access tokens,
+ * fetched (and refreshed when due) at the moment of the exchange; the clients are named by id.
+ */
+export interface TokenExchangeSettings {
+  subjectClientId: string;
+  actorClientId?: string | null;
+  audience?: string | null;
+  resource?: string | null;
+  /** §3 token type identifier, e.g. urn:ietf:params:oauth:token-type:access_token. */
+  requestedTokenType?: string | null;
+}
 /**
  * RFC 6749 §2.3.1 `basic` (client_secret_basic) and `body` (client_secret_post), `none` (public
  * client), RFC 7523 §2.2 JWT assertions (`client_secret_jwt`, `private_key_jwt`), RFC 8705 §2
@@ -84,6 +99,10 @@ export interface GenericSettings {
   par?: boolean;
   /** RFC 8628 §3.1, when not discovered: the device authorization endpoint. */
   deviceAuthorizationUrl?: string | null;
+  /** Grant token_exchange (RFC 8693). */
+  tokenExchange?: TokenExchangeSettings | null;
+  /** Grant jwt_bearer (RFC 7523 §3): the assertion's `sub`; unset, the client id. */
+  assertionSubject?: string | null;
 }
 
 export interface RefreshPolicy {

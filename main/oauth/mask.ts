@@ -19,6 +19,10 @@ export const SECRET_FIELDS = [
   'password',
   'id_token',
   'token',
+  // RFC 8693 §2.1 and RFC 7523 §2.1: bearer credentials in the request body.
+  'subject_token',
+  'actor_token',
+  'assertion',
 ] as const;
 
 /** Known secrets shorter than this are not searched for everywhere (too many false matches). */

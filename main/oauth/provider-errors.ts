@@ -18,7 +18,9 @@ export type OAuthAction =
   | 'reconsent'
   | 'discovery'
   | 'device'
-  | 'introspect';
+  | 'introspect'
+  | 'token_exchange'
+  | 'jwt_bearer';
 
 export interface ResponseContext {
   /** The provider's name as the user knows it: "Daou Office", "Hejhome". */
@@ -45,6 +47,8 @@ const ACTION_LABEL: Record<OAuthAction, string> = {
   discovery: 'metadata request',
   device: 'device authorization request',
   introspect: 'token introspection',
+  token_exchange: 'token exchange',
+  jwt_bearer: 'JWT bearer token request',
 };
 
 export type JsonParse = { ok: true; value: unknown } | { ok: false };
@@ -145,6 +149,8 @@ function errorFields(res: ResponseLike): ErrorFields | null {
 
 function nextStep(ctx: ResponseContext, status: number, error: string | undefined): string {
   if (error === 'invalid_grant') {
+    if (ctx.action === 'token_exchange') return "Check that the server accepts the subject (and actor) client's token for this exchange, and the audience and resource.";
+    if (ctx.action === 'jwt_bearer') return "Check that the client's public key is registered with the server and that the assertion's subject is allowed.";
     if (ctx.action === 'exchange') return 'The sign-in code was already used or has expired: sign in again.';
     if (ctx.action === 'issue') return 'Check the username and password.';
     return 'The refresh token is no longer valid: sign in again.';
@@ -169,8 +175,9 @@ export function endSentence(text: string): string {
   return /[.!?。]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
 }
 
-function errorCodeFor(error: string | undefined): ErrorCode {
-  return error === 'invalid_grant' ? 'invalid_grant' : 'provider_rejected';
+/** invalid_grant means "sign in again", except for grants whose input is no sign-in (RFC 8693, RFC 7523). */
+function errorCodeFor(error: string | undefined, action: OAuthAction): ErrorCode {
+  return error === 'invalid_grant' && action !== 'token_exchange' && action !== 'jwt_bearer' ? 'invalid_grant' : 'provider_rejected';
 }
 
 /**
@@ -199,7 +206,7 @@ export function errorFromResponse(res: ResponseLike, ctx: ResponseContext): Toke
     const said = fields.description && fields.description !== code ? `: ${fields.description}` : '';
     const uri = fields.errorUri ? ` (see ${fields.errorUri})` : '';
     return new TokenDeskError(
-      errorCodeFor(fields.error),
+      errorCodeFor(fields.error, ctx.action),
       `${endSentence(`${ctx.provider} ${verb} the ${label}${httpPart}${code ? ` with "${code}"` : ''}${said}${uri}`)} ${nextStep(ctx, res.status, fields.error)}`,
       {
         status: res.status,

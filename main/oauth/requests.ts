@@ -21,6 +21,19 @@ export interface FlowDeps {
 export interface FlowInput {
   client: ClientConfig;
   secrets: ClientSecrets;
+  /** RFC 8693: other clients' valid access tokens, fetched by the desk for a token_exchange client. */
+  grantTokens?: GrantTokens;
+}
+
+/** A token from another client, as RFC 8693 §2.1 sends it: the value and its type identifier. */
+export interface GrantToken {
+  token: string;
+  type: string;
+}
+
+export interface GrantTokens {
+  subject: GrantToken;
+  actor?: GrantToken;
 }
 
 /** An authorization request waiting for its redirect (RFC 6749 §4.1.1). Kept in main only. */

@@ -141,7 +141,7 @@ function announces(settings: GenericSettings, endpoint: string): boolean {
 export const oauth2Preset: Preset = {
   id: 'oauth2',
   label: 'OAuth 2.0 (generic)',
-  grant: 'Authorization code, client credentials or password',
+  grant: 'Authorization code, client credentials, password, device, token exchange or JWT bearer',
   environments: [],
   fields: [
     { key: 'baseUrl', required: false, default: null },

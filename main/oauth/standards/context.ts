@@ -31,11 +31,17 @@ const JWT_OR_TLS: readonly ClientAuthMethod[] = ['client_secret_jwt', 'private_k
 
 /**
  * Whether a generic client runs through oauth4webapi: it was discovered from an issuer, uses
- * DPoP, or authenticates with a JWT or a certificate. The others keep the hand-written requests,
+ * DPoP, authenticates with a JWT or a certificate, or uses an extension grant (RFC 8693, RFC 7523). The others keep the hand-written requests,
  * which also serve non-standard APIs (custom response fields, parameters in the query string).
  */
 export function usesStandards(settings: GenericSettings): boolean {
-  return Boolean(settings.issuer) || settings.dpop === true || JWT_OR_TLS.includes(settings.clientAuth);
+  return (
+    Boolean(settings.issuer) ||
+    settings.dpop === true ||
+    JWT_OR_TLS.includes(settings.clientAuth) ||
+    settings.grant === 'token_exchange' ||
+    settings.grant === 'jwt_bearer'
+  );
 }
 
 function settingsOf(input: FlowInput): GenericSettings {

@@ -9,6 +9,7 @@ import type { TokenSet } from '../../model/types';
 import type { OAuthAction } from '../provider-errors';
 import type { FlowDeps, FlowInput } from '../requests';
 import { retryingNonce, standardsContext, standardsError, tokenEndpoint } from './context';
+import { standardsJwtBearer, standardsTokenExchange } from './grants';
 
 function scopeParams(input: FlowInput): Record<string, string> {
   const scope = input.client.scope?.trim();
@@ -20,9 +21,11 @@ function withExtras(input: FlowInput, params: Record<string, string>): Record<st
   return { ...(input.client.generic?.extraParams ?? {}), ...params };
 }
 
-/** RFC 6749 §4.4 (and §4.3, legacy password) with the client's authentication and DPoP. */
+/** RFC 6749 §4.4 (and §4.3, legacy password, RFC 8693, RFC 7523 §2.1) with the client's authentication and DPoP. */
 export async function standardsIssue(deps: FlowDeps, input: FlowInput, action: OAuthAction, previous: TokenSet | null): Promise<TokenSet> {
   const settings = input.client.generic!;
+  if (settings.grant === 'token_exchange') return standardsTokenExchange(deps, input, previous);
+  if (settings.grant === 'jwt_bearer') return standardsJwtBearer(deps, input, previous);
   const ctx = await standardsContext(deps, input);
   if (settings.grant === 'client_credentials') {
     return tokenEndpoint(

@@ -19,5 +19,26 @@ declare module 'oidc-provider' {
     readonly issuer: string;
     callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
     on(event: string, listener: (...args: unknown[]) => void): this;
+    /** Extension grants (test/helpers/oidc-grants.ts): the handler gets the Koa context. */
+    registerGrantType(name: string, handler: (ctx: never) => Promise<void>, params?: string[]): void;
+    readonly ClientCredentials: TokenModel & (new (init: { client: unknown; scope?: string }) => IssuedToken);
+    readonly AccessToken: TokenModel;
   }
+
+  interface TokenModel {
+    find(value: string): Promise<{ clientId?: string } | undefined>;
+  }
+
+  interface IssuedToken {
+    save(): Promise<string>;
+    readonly expiration: number;
+  }
+
+  export const errors: {
+    InvalidRequest: new (description: string) => Error;
+    UnauthorizedClient: new (description: string) => Error;
+    CustomOIDCProviderError: new (error: string, description: string) => Error;
+  };
+
+  export { Provider };
 }
