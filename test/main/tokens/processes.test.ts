@@ -21,7 +21,19 @@ const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtur
 function runChild(script: string, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', path.join(fixtures, '..', '..', '..', 'helpers', 'ts-hooks.mjs'), path.join(fixtures, script)], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+/** Resolves once `child` has printed `line` on stdout; rejects if it exits first. */
+function printed(child: ChildProcess, line: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout!.on('data', (chunk) => {
+      seen += chunk;
+      if (seen.split('\n').includes(line)) resolve();
+    });
+    child.once('exit', () => reject(new Error(`the child exited before printing ${line}`)));
   });
 }
 
@@ -35,17 +47,17 @@ async function output(child: ChildProcess): Promise<{ stdout: string; stderr: st
 }
 
 describe('two processes on one data directory', () => {
-  /** A token endpoint that rotates refresh tokens and rejects a stale one. */
-  const server = { calls: 0, stale: 0, current: 'rt-0', url: '', http: http.createServer() };
+  /** A token endpoint that rotates refresh tokens and rejects a stale one; it answers once `gate` opens. */
+  const server = { requests: 0, calls: 0, stale: 0, current: 'rt-0', url: '', gate: Promise.resolve() as Promise<unknown>, http: http.createServer() };
 
   beforeAll(async () => {
     server.http.on('request', (req, res) => {
       let body = '';
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => {
+        server.requests++;
         const presented = new URLSearchParams(body).get('refresh_token');
-        // Slow enough that the two children overlap.
-        setTimeout(() => {
+        const answer = () => {
           res.setHeader('content-type', 'application/json');
           if (presented !== server.current) {
             server.stale++;
@@ -56,7 +68,8 @@ describe('two processes on one data directory', () => {
           server.calls++;
           server.current = `rt-${server.calls}`;
           res.end(JSON.stringify({ access_token: `at-${server.calls}`, token_type: 'bearer', expires_in: 3600, refresh_token: server.current }));
-        }, 150);
+        };
+        void server.gate.then(answer, () => res.destroy());
       });
     });
     server.http.listen(0, '127.0.0.1');
@@ -71,12 +84,29 @@ describe('two processes on one data directory', () => {
   it('refresh once between them, and both end with the same valid token', async () => {
     const { dataDir, manager } = await setup([client('shared', { provider: 'hejhome' })]);
     await manager.saveToken('shared', tokenSet({ refreshToken: 'rt-0', issuedAt: Date.now() - 7_200_000, expiresAt: Date.now() - 3_600_000 }));
-    const env = { DATA_DIR: dataDir, SERVER_URL: server.url, START_AT: String(Date.now() + 1500) };
-    const results = await Promise.all([output(runChild('race-child.ts', env)), output(runChild('race-child.ts', env))]);
+    const env = { DATA_DIR: dataDir, SERVER_URL: server.url };
+    const children = [runChild('race-child.ts', env), runChild('race-child.ts', env)];
+    const finished = Promise.all(children.map(output));
+    const ready = Promise.all(children.map((child) => printed(child, 'ready')));
+    // The barrier: the provider answers only once both children are inside validToken with the
+    // expired token read, so neither can finish before the other has started; the overlap is
+    // certain, not a matter of timing.
+    server.gate = Promise.all(children.map((child) => printed(child, 'inside')));
+    let results: Awaited<typeof finished>;
+    try {
+      await ready;
+      for (const child of children) child.stdin!.end('go\n');
+      results = await finished;
+    } finally {
+      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    }
 
     for (const result of results) expect(result, result.stderr).toMatchObject({ code: 0 });
-    const answers = results.map((result) => JSON.parse(result.stdout.trim()) as { ok: boolean; token: TokenSet });
+    const answers = results.map((result) => JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { ok: boolean; token: TokenSet });
     expect(answers.map((answer) => answer.ok)).toEqual([true, true]);
+    // One provider call: the second process waited for the first one's refresh instead of
+    // presenting the refresh token the first had just used.
+    expect(server.requests).toBe(1);
     expect(server.calls).toBe(1);
     expect(server.stale).toBe(0);
     expect(answers[0]!.token).toEqual(answers[1]!.token);
