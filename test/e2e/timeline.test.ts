@@ -81,6 +81,49 @@ describe('timeline (English)', () => {
     expect(label).toMatch(/^Sandbox — Daou Office: access token expires .+; refresh token expires never; next refresh /);
   });
 
+  test('the tooltip of the last row stays whole inside the window, not clipped by the card; "AM (in …)" spaced (issue #13 row 8)', async () => {
+    const { page } = h;
+    const timeline = page.getByRole('region', { name: 'Expiry timeline' });
+    await timeline.getByRole('button', { name: '1 day' }).click();
+    const last = timeline.locator('g.row').last();
+    const box = (await last.locator('rect.hit').boundingBox())!;
+    // Near the row's right end and bottom: where the card cut the tooltip off before.
+    await page.mouse.move(box.x + box.width - 10, box.y + box.height - 4);
+    const tooltip = page.getByRole('tooltip');
+    await tooltip.waitFor();
+    // How much of the tooltip can be seen, every clipping ancestor and the viewport considered.
+    const visible = await tooltip.evaluate(
+      (element) =>
+        new Promise<number>((resolve) => {
+          const observer = new IntersectionObserver((entries) => {
+            observer.disconnect();
+            resolve(entries[0]!.intersectionRatio);
+          });
+          observer.observe(element);
+        }),
+    );
+    expect(visible).toBe(1);
+    const size = page.viewportSize()!;
+    const rect = (await tooltip.boundingBox())!;
+    expect(rect.x).toBeGreaterThanOrEqual(0);
+    expect(rect.x + rect.width).toBeLessThanOrEqual(size.width);
+    expect(rect.y + rect.height).toBeLessThanOrEqual(size.height);
+    // The access line: a date, one space, then the distance in brackets.
+    const access = await tooltip.locator('dd').first().textContent();
+    expect(access).toMatch(/\S \((in \d|expired)/);
+    expect(access).not.toMatch(/\S\(/);
+    await page.mouse.move(0, 0);
+  });
+
+  test('at one year the axis reads one month per tick, in calendar order', async () => {
+    const timeline = h.page.getByRole('region', { name: 'Expiry timeline' });
+    await timeline.getByRole('button', { name: '1 year' }).click();
+    const names = await timeline.locator('text.tick').allTextContents();
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    expect(names.length).toBeGreaterThanOrEqual(11);
+    names.forEach((name, index) => expect(name).toBe(months[(months.indexOf(names[0]!) + index) % 12]));
+  });
+
   test('no serious or critical accessibility violation; screenshot', async () => {
     const { page } = h;
     await page.getByRole('region', { name: 'Expiry timeline' }).getByRole('button', { name: '1 year' }).click();

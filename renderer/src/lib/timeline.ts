@@ -10,7 +10,7 @@ export const SPANS = {
 } as const;
 export type SpanKey = keyof typeof SPANS;
 
-const TICK_STEPS: Record<SpanKey, number> = { hour: 10 * MINUTE, day: 3 * HOUR, week: DAY, month: 5 * DAY, year: 30 * DAY };
+const TICK_STEPS: Record<Exclude<SpanKey, 'year'>, number> = { hour: 10 * MINUTE, day: 3 * HOUR, week: DAY, month: 5 * DAY };
 
 /** The visible window: a little of the past, most of the future. */
 export function timeWindow(now: number, span: SpanKey): { start: number; end: number } {
@@ -19,14 +19,31 @@ export function timeWindow(now: number, span: SpanKey): { start: number; end: nu
   return { start, end: start + length };
 }
 
-/** Tick times inside the window, aligned to local midnight / hour boundaries where it matters. */
+/**
+ * Tick times inside the window, aligned to local midnight / hour boundaries where it matters. A
+ * year gets the first of each calendar month: a fixed 30-day step drifts (31-day months) and
+ * skips February or shows a month twice (issue #13 row 8).
+ */
 export function ticks(start: number, end: number, span: SpanKey): number[] {
+  if (span === 'year') return monthStarts(start, end);
   const step = TICK_STEPS[span];
   const first = new Date(start);
   if (step >= DAY) first.setHours(0, 0, 0, 0);
   else first.setMinutes(0, 0, 0);
   const out: number[] = [];
   for (let at = first.getTime(); at <= end && out.length < 100; at += step) {
+    if (at >= start) out.push(at);
+  }
+  return out;
+}
+
+/** Local midnight of the first day of every month that starts inside [start, end]. */
+function monthStarts(start: number, end: number): number[] {
+  const first = new Date(start);
+  const out: number[] = [];
+  for (let month = 0; out.length < 100; month++) {
+    const at = new Date(first.getFullYear(), first.getMonth() + month, 1).getTime();
+    if (at > end) break;
     if (at >= start) out.push(at);
   }
   return out;
