@@ -50,6 +50,19 @@ export const SANDBOX_CREDENTIALS = {
     username: 'sandbox-user',
     password: 'sandbox-password',
     scope: 'read write',
+    /**
+     * RFC 7523 §2.1: the key pair whose public half the server holds for the confidential client;
+     * a JWT bearer assertion must be signed with it (ES256) and name the client as `iss`.
+     */
+    assertionKey: {
+      kty: 'EC',
+      crv: 'P-256',
+      alg: 'ES256',
+      kid: 'sandbox-assertion-key',
+      x: 'XYuWThTiVoyxx58rRHo1MLJh3lDE4mmkUMotqVey0Js',
+      y: 'umSYp80we67QcO0q5AYQsdYAIGWEkiTxeF5VHzeFvuE',
+      d: 'x6gxHMDv6ZPy2I3pGEhDC0CNRtjeB-iCTJAmZ6JIArY',
+    },
   },
 } as const;
 

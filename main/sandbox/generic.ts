@@ -3,13 +3,14 @@
  * state and PKCE S256 (RFC 7636), client credentials, password, refresh with rotation, revocation
  * (RFC 7009) and a userinfo endpoint (RFC 6750 errors). Client authentication by Basic
  * (client_secret_basic), by body (client_secret_post) or none for the registered public client.
- * The device grant (RFC 8628) lives in generic-device.ts. Two quirky token endpoints exercise the generic client's knobs: one reads its parameters from the
+ * The device grant (RFC 8628) lives in generic-device.ts, token exchange and JWT bearer in generic-grants.ts. Two quirky token endpoints exercise the generic client's knobs: one reads its parameters from the
  * query string only, one answers with custom field names (SANDBOX_CUSTOM_FIELDS).
  */
 import { createHash } from 'node:crypto';
 import { SANDBOX_CREDENTIALS, SANDBOX_CUSTOM_FIELDS, SANDBOX_OAUTH2_PATHS } from './credentials';
 import { DEVICE_GRANT_TYPE, deviceGrant } from './generic-device';
 import { dpopChecker, genericMetadata } from './generic-dpop';
+import { extensionGrants, JWT_BEARER_GRANT_TYPE, TOKEN_EXCHANGE_GRANT_TYPE } from './generic-grants';
 import {
   bearerToken,
   epochSeconds,
@@ -253,6 +254,13 @@ export function genericRoutes(ctx: ProviderContext): Route[] {
     authenticate: authenticateClient,
     issue: (clientId, subject, scope) => issue('standard', clients.get(clientId)!, subject, scope, randomToken(9), true),
   });
+  const extension = extensionGrants(ctx, {
+    subjectOf: (token) => {
+      const record = accessTokens.get(token);
+      return record && !record.revoked && record.expiresAt > ctx.now() ? record : null;
+    },
+    issue: (clientId, subject, scope) => issue('standard', clients.get(clientId)!, subject, scope, randomToken(9), false),
+  });
 
   function tokenEndpoint(variant: TokenVariant): (req: SandboxRequest) => SandboxResponse {
     return (req) => {
@@ -290,6 +298,10 @@ export function genericRoutes(ctx: ProviderContext): Route[] {
         }
         case DEVICE_GRANT_TYPE:
           return device.grant(client.id, params);
+        case TOKEN_EXCHANGE_GRANT_TYPE:
+          return extension.tokenExchange(client.id, params);
+        case JWT_BEARER_GRANT_TYPE:
+          return extension.jwtBearer(client.id, params);
         case null:
           return oauthError(400, 'invalid_request', 'Missing grant_type');
         default:
