@@ -2,6 +2,8 @@
 import { formatEnv, type EnvFormat } from '../sinks/formats';
 import type { CliDesk } from '../agent/client';
 import type { ParsedArgs } from './args';
+import { msg } from '../model/messages';
+import { reasonText } from '../model/errors';
 import { CliError } from './exit';
 import { tokenEnv } from './token-env';
 
@@ -11,6 +13,6 @@ export async function runEnv(desk: CliDesk, args: ParsedArgs, now: () => number)
   try {
     return formatEnv(vars, format);
   } catch (error) {
-    throw new CliError(`A token cannot be written as ${format}: ${(error as Error).message}`);
+    throw new CliError(msg('env_unquotable', { format, reason: reasonText(error) }));
   }
 }

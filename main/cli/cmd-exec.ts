@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { CliDesk } from '../agent/client';
 import type { ParsedArgs } from './args';
+import { msg } from '../model/messages';
 import { CliError } from './exit';
 import { tokenEnv } from './token-env';
 
@@ -21,7 +22,7 @@ export async function runExec(desk: CliDesk, args: ParsedArgs, now: () => number
   // The socket to the app (or the store) is not needed while CMD runs, which may be for hours.
   await desk.close();
   const [command, ...commandArgs] = args.commandArgv ?? [];
-  if (!command) throw new CliError('"exec" needs a command to run after "--".');
+  if (!command) throw new CliError(msg('exec_needs_command'));
   const child = spawn(command, commandArgs, { stdio: 'inherit', env: { ...process.env, ...Object.fromEntries(vars) } });
   const forward = (signal: NodeJS.Signals) => {
     child.kill(signal);

@@ -11,6 +11,7 @@ import type { CliDesk } from '../agent/client';
 import type { ParsedArgs } from './args';
 import { readLines, readSecret } from './browser';
 import type { CliIo } from './commands';
+import { msg } from '../model/messages';
 import { CliError } from './exit';
 
 /** A Bruno folder holds requests, not node_modules: a bound on what is read. */
@@ -24,7 +25,7 @@ function readFolder(root: string): ImportFile[] {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory() && !SKIP_DIRS.has(entry.name)) walk(full);
       else if (entry.isFile() && (entry.name.endsWith('.bru') || entry.name === 'bruno.json')) {
-        if (files.length >= MAX_FILES) throw new CliError(`${root} holds more than ${MAX_FILES} Bruno files; import a smaller folder.`);
+        if (files.length >= MAX_FILES) throw new CliError(msg('import_too_many_files', { path: root, max: MAX_FILES }));
         files.push({ path: path.relative(root, full).split(path.sep).join('/'), text: fs.readFileSync(full, 'utf8') });
       }
     }
@@ -39,7 +40,7 @@ async function readSource(target: string, io: CliIo): Promise<ImportFile[]> {
   try {
     stat = fs.statSync(target);
   } catch {
-    throw new CliError(`${target}: no such file or folder.`);
+    throw new CliError(msg('import_no_such_file', { path: target }));
   }
   return stat.isDirectory() ? readFolder(target) : [{ path: target, text: fs.readFileSync(target, 'utf8') }];
 }
@@ -76,7 +77,7 @@ export async function runImport(desk: CliDesk, args: ParsedArgs, io: CliIo): Pro
   const environment = envFlag === null ? null : folder ? { path: envFlag, text: '' } : { path: envFlag, text: fs.readFileSync(envFlag, 'utf8') };
   const preview = await desk.previewImport({ files, environment });
   io.stdout.write(previewLines(preview));
-  if (preview.clients.length === 0) throw new CliError('Nothing to import.');
+  if (preview.clients.length === 0) throw new CliError(msg('import_nothing'));
   if (args.flags['dry-run'] === true) return;
 
   const asks = preview.clients.flatMap((candidate, index) => [
@@ -87,7 +88,7 @@ export async function runImport(desk: CliDesk, args: ParsedArgs, io: CliIo): Pro
   const answers = target === '-' || io.stdin.isTTY ? [] : await readLines(io.stdin, asks.length);
   for (const [n, ask] of asks.entries()) {
     const answer = io.stdin.isTTY ? await readSecret(ask.prompt, io.stdin) : answers[n];
-    if (!answer) throw new CliError(`${ask.prompt.replace(/: $/, '')} is needed: type it in a terminal, or give one line per missing secret on stdin, in the order listed. Nothing was imported.`);
+    if (!answer) throw new CliError(msg('import_secret_not_given', { what: ask.prompt.replace(/: $/, '') }));
     secrets[String(ask.index)] = { ...secrets[String(ask.index)], [ask.field]: answer };
   }
   const created = await desk.applyImport(preview.id, { secrets });

@@ -4,6 +4,7 @@
  * to do next.
  */
 import { escapeControl } from '../model/limits';
+import { format, type MessageText } from '../model/messages';
 import type { ErrorCode } from '../model/types';
 import { UsageError } from './args';
 
@@ -48,14 +49,16 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   rate_limited: EXIT.network,
 };
 
-/** A failure of the command line itself (not of the core), with its exit code. */
+/** A failure of the command line itself (not of the core), with its exit code; a message code when it has one. */
 export class CliError extends Error {
+  readonly text: MessageText | undefined;
   constructor(
-    message: string,
+    message: string | MessageText,
     readonly exitCode: ExitCode = EXIT.usage,
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : format(message));
     this.name = 'CliError';
+    this.text = typeof message === 'string' ? undefined : message;
   }
 }
 

@@ -3,6 +3,7 @@ import { formatRemaining } from '../core/views';
 import { tokenVars, type EnvVars } from '../sinks/vars';
 import type { CliDesk } from '../agent/client';
 import { minValidMs, type ParsedArgs } from './args';
+import { msg } from '../model/messages';
 import { CliError, EXIT } from './exit';
 
 export async function tokenEnv(desk: CliDesk, args: ParsedArgs, now: () => number): Promise<EnvVars> {
@@ -14,15 +15,13 @@ export async function tokenEnv(desk: CliDesk, args: ParsedArgs, now: () => numbe
     // Refreshed first when it would expire within --min-valid; a provider that issues shorter tokens is said so.
     const token = await desk.validToken(client.id, minValid > 0 ? { minValidMs: minValid } : {});
     if (minValid > 0 && token.expiresAt !== null && token.expiresAt - now() < minValid) {
-      throw new CliError(
-        `${client.name}: even a fresh token is valid for ${formatRemaining(Math.max(0, token.expiresAt - now()))} only, less than --min-valid ${args.flags['min-valid']}.`,
-        EXIT.providerRejected,
-      );
+      const remaining = formatRemaining(Math.max(0, token.expiresAt - now()));
+      throw new CliError(msg('env_min_valid', { name: client.name, remaining, minValid: String(args.flags['min-valid']) }), EXIT.providerRejected);
     }
     for (const [variable, value] of tokenVars(client, token)) {
       const owner = seen.get(variable);
       if (owner !== undefined && owner !== client.name) {
-        throw new CliError(`${owner} and ${client.name} both use the variable ${variable}: give one of them its own prefix (--env-prefix).`);
+        throw new CliError(msg('env_variable_clash', { owner, name: client.name, variable }));
       }
       seen.set(variable, client.name);
       if (owner === undefined) vars.push([variable, value]);

@@ -6,7 +6,8 @@
  */
 import lang from '@usebruno/lang';
 import { unresolvedReason } from './postman';
-import { resolveVars, type FoundAuth, type ImportFile, type Parsed } from './types';
+import { msg } from '../model/messages';
+import { resolveVars, skip, type FoundAuth, type ImportFile, type Parsed } from './types';
 
 export function isBrunoFolder(files: ImportFile[]): boolean {
   return files.some((file) => file.path === 'bruno.json') || files.some((file) => file.path.endsWith('.bru'));
@@ -18,12 +19,12 @@ export function parseBruno(files: ImportFile[], envName: string | null, parsed: 
   try {
     collectionName = (JSON.parse(files.find((file) => file.path === 'bruno.json')?.text ?? '{}') as { name?: string }).name ?? collectionName;
   } catch {
-    parsed.skipped.push({ source: 'Bruno › bruno.json', reason: 'bruno.json is not valid JSON; the collection is named "collection".' });
+    parsed.skipped.push(skip('Bruno › bruno.json', msg('skip_bruno_json')));
   }
   const environments = files.filter((file) => /^environments\/[^/]+\.bru$/.test(file.path)).sort((a, b) => a.path.localeCompare(b.path));
   const wanted = envName === null ? environments[0] : environments.find((file) => file.path === envName || file.path === `environments/${envName}.bru` || file.path.endsWith(`/${envName}`));
   if (envName !== null && !wanted) {
-    parsed.skipped.push({ source: 'Bruno', reason: `No environment "${envName}" in environments/ (found: ${environments.map((file) => file.path).join(', ') || 'none'}).` });
+    parsed.skipped.push(skip('Bruno', msg('skip_bruno_no_environment', { name: envName, found: environments.map((file) => file.path).join(', ') || '—' })));
   }
   const vars: Record<string, string> = {};
   if (wanted) {
@@ -40,7 +41,7 @@ export function parseBruno(files: ImportFile[], envName: string | null, parsed: 
     try {
       doc = isCollection || isFolder ? lang.collectionBruToJson(file.text) : lang.bruToJsonV2(file.text);
     } catch (error) {
-      parsed.skipped.push({ source: `Bruno › ${file.path}`, reason: `Bruno could not read it: ${(error as Error).message.split('\n')[0]}` });
+      parsed.skipped.push(skip(`Bruno › ${file.path}`, msg('skip_bruno_unreadable', { reason: (error as Error).message.split('\n')[0]! })));
       continue;
     }
     const auth = doc.auth ?? doc.request?.auth;
@@ -68,7 +69,7 @@ export function parseBruno(files: ImportFile[], envName: string | null, parsed: 
       username: text(oauth.username),
       password: text(oauth.password),
     };
-    if (unresolved.size > 0) parsed.skipped.push({ source, reason: unresolvedReason(unresolved, 'an environment that defines it (--env NAME)') });
+    if (unresolved.size > 0) parsed.skipped.push(skip(source, unresolvedReason(unresolved, 'skip_unresolved_env_name')));
     else parsed.found.push(found);
   }
 }

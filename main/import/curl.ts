@@ -3,7 +3,8 @@
  * one or more in a text, each possibly continued over lines with a trailing backslash. Words are
  * split as a POSIX shell would (quotes and backslashes), never evaluated.
  */
-import type { FoundAuth, Parsed } from './types';
+import { msg } from '../model/messages';
+import { skip, type FoundAuth, type Parsed, type Skipped } from './types';
 
 export function isCurl(text: string): boolean {
   return /^\s*(?:\$\s*)?curl\s/m.test(text);
@@ -60,12 +61,12 @@ export function parseCurl(text: string, parsed: Parsed): void {
       if ('reason' in found) parsed.skipped.push(found);
       else parsed.found.push(found);
     } catch (error) {
-      parsed.skipped.push({ source, reason: `It could not be read as a shell command: ${(error as Error).message}.` });
+      parsed.skipped.push(skip(source, msg('skip_curl_unreadable', { reason: (error as Error).message })));
     }
   });
 }
 
-function fromCurl(words: string[], source: string): FoundAuth | { source: string; reason: string } {
+function fromCurl(words: string[], source: string): FoundAuth | Skipped {
   let url: string | undefined;
   let user: string | undefined;
   let basic: string | undefined;
@@ -93,12 +94,12 @@ function fromCurl(words: string[], source: string): FoundAuth | { source: string
     else if (VALUE_FLAGS.has(flag)) value();
     else if (!flag.startsWith('-')) url = word;
   }
-  if (!url) return { source, reason: 'It names no URL.' };
+  if (!url) return skip(source, msg('skip_curl_no_url'));
   const target = new URL(url);
   // Parameters in the query string count as well (some token endpoints read them there).
   for (const [key, item] of target.searchParams) if (!form.has(key)) form.append(key, item);
   const grant = form.get('grant_type');
-  if (!grant) return { source, reason: 'It has no grant_type parameter: it is not a token request.' };
+  if (!grant) return skip(source, msg('skip_curl_no_grant'));
   const pair = user ?? basic;
   const colon = pair?.indexOf(':') ?? -1;
   const taken = new Set(['grant_type', 'client_id', 'client_secret', 'scope', 'username', 'password', 'redirect_uri', 'code', 'code_verifier', 'refresh_token']);

@@ -5,6 +5,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { TokenDeskError } from '../model/errors';
+import { msg } from '../model/messages';
 import { parseClientExport } from './tokendesk';
 import type { ClientInput } from '../model/schemas';
 import { isBrunoFolder, parseBruno } from './bruno';
@@ -12,7 +13,7 @@ import { isCurl, parseCurl } from './curl';
 import { isInsomniaV4, isInsomniaV5, parseInsomniaV4, parseInsomniaV5 } from './insomnia';
 import { dedupeKey, toClientInput } from './map';
 import { isPostmanCollection, parsePostman, postmanEnvironmentVars } from './postman';
-import { emptyParsed, type ImportFile, type Parsed, type Skipped } from './types';
+import { emptyParsed, skip, type ImportFile, type Parsed, type Skipped } from './types';
 
 export interface ImportSource {
   /** One file, or every file of a Bruno folder (paths relative to it). */
@@ -33,7 +34,7 @@ function parseData(file: ImportFile): unknown {
   try {
     return trimmed.startsWith('{') || trimmed.startsWith('[') ? JSON.parse(file.text) : parseYaml(file.text);
   } catch (error) {
-    throw new TokenDeskError('bad_request', `${file.path} is neither JSON nor YAML (${(error as Error).message.split('\n')[0]}).`);
+    throw new TokenDeskError('bad_request', msg('import_not_json_or_yaml', { path: file.path, reason: (error as Error).message.split('\n')[0]! }));
   }
 }
 
@@ -41,7 +42,7 @@ export function readImport(source: ImportSource): ReadImport {
   const { files } = source;
   let parsed: Parsed;
   if (files.length !== 1 || isBrunoFolder(files)) {
-    if (!isBrunoFolder(files)) throw new TokenDeskError('bad_request', 'This folder holds no Bruno collection (no bruno.json and no .bru file).');
+    if (!isBrunoFolder(files)) throw new TokenDeskError('bad_request', msg('import_no_bruno_collection'));
     parsed = emptyParsed('Bruno');
     parseBruno(files, source.environment?.path ?? null, parsed);
   } else {
@@ -54,7 +55,7 @@ export function readImport(source: ImportSource): ReadImport {
       if (isPostmanCollection(data)) {
         parsed = emptyParsed('Postman collection');
         const env = source.environment ? postmanEnvironmentVars(parseData(source.environment)) : {};
-        if (env === null) throw new TokenDeskError('bad_request', `${source.environment?.path} is not a Postman environment export (it has no "values").`);
+        if (env === null) throw new TokenDeskError('bad_request', msg('import_not_postman_environment', { path: source.environment?.path ?? '' }));
         parsePostman(data, env, parsed);
       } else if (isInsomniaV4(data)) {
         parsed = emptyParsed('Insomnia v4');
@@ -66,10 +67,7 @@ export function readImport(source: ImportSource): ReadImport {
         parsed = emptyParsed('TokenDesk export');
         parsed.inputs = parseClientExport(file.text);
       } else {
-        throw new TokenDeskError(
-          'bad_request',
-          `${file.path} is not a file TokenDesk imports: a Postman collection (v2.1), an Insomnia export (v4 or v5), a Bruno folder, curl commands or a TokenDesk export.`,
-        );
+        throw new TokenDeskError('bad_request', msg('import_unknown_format', { path: file.path }));
       }
     }
   }
@@ -86,7 +84,7 @@ export function readImport(source: ImportSource): ReadImport {
   for (const input of parsed.inputs) add(input, `${parsed.format} › ${input.name}`);
   for (const found of parsed.found) {
     const input = toClientInput(found);
-    if ('reason' in input) parsed.skipped.push({ source: found.source, reason: input.reason });
+    if ('reason' in input) parsed.skipped.push(skip(found.source, input.reason));
     else add(input, found.source);
   }
   return { format: parsed.format, inputs: [...byKey.values()], skipped: parsed.skipped };

@@ -5,7 +5,7 @@
  * base one, then its sub-environments in order).
  */
 import { unresolvedReason } from './postman';
-import { resolveVars, type FoundAuth, type Parsed } from './types';
+import { resolveVars, skip, type FoundAuth, type Parsed } from './types';
 
 interface InsomniaAuth {
   type?: string;
@@ -117,6 +117,6 @@ function collect(auth: InsomniaAuth | undefined, trail: string[], vars: Record<s
     password: text(auth.password),
     extraParams,
   };
-  if (unresolved.size > 0) parsed.skipped.push({ source, reason: unresolvedReason(unresolved, 'the environment that defines it') });
+  if (unresolved.size > 0) parsed.skipped.push(skip(source, unresolvedReason(unresolved, 'skip_unresolved_environment')));
   else parsed.found.push(found);
 }

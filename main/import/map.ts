@@ -8,6 +8,7 @@
 import { DEFAULT_GENERIC } from '../model/defaults';
 import type { GenericGrant } from '../model/types';
 import type { ClientInput } from '../model/schemas';
+import { msg, type MessageText } from '../model/messages';
 import type { FoundAuth } from './types';
 
 const GRANTS: Record<string, GenericGrant> = {
@@ -19,12 +20,12 @@ const GRANTS: Record<string, GenericGrant> = {
 const hostIs = (host: string, domain: string) => host === domain || host.endsWith(`.${domain}`);
 
 /** The ClientInput for found settings (secrets included; the caller seals them), or why it cannot be one. */
-export function toClientInput(found: FoundAuth): ClientInput | { reason: string } {
+export function toClientInput(found: FoundAuth): ClientInput | { reason: MessageText } {
   let token: URL;
   try {
     token = new URL(found.tokenUrl);
   } catch {
-    return { reason: found.tokenUrl ? `The token URL "${found.tokenUrl}" is not an address.` : 'It has no token URL.' };
+    return { reason: found.tokenUrl ? msg('skip_token_url_invalid', { url: found.tokenUrl }) : msg('skip_no_token_url') };
   }
   const base = { name: found.name.trim().slice(0, 100) || token.host, clientId: found.clientId.trim(), clientSecret: found.clientSecret || null, scope: found.scope || null };
   const authPath = found.authUrl ? safePath(found.authUrl) : null;
@@ -38,11 +39,11 @@ export function toClientInput(found: FoundAuth): ClientInput | { reason: string 
     return { ...base, provider: 'hejhome', baseUrl: token.origin, redirectUri: found.redirectUri || null };
   }
   if (hostIs(token.hostname, 'itcode.dev')) {
-    return { reason: 'itcode.dev signs in through a social platform, which these settings do not name: add it with "tokendesk clients add NAME --provider itcode --platform …".' };
+    return { reason: msg('skip_itcode') };
   }
-  if (found.grant === 'implicit') return { reason: 'The implicit grant is not supported (RFC 9700 §2.1.2 says not to use it): use the authorization code grant with PKCE.' };
+  if (found.grant === 'implicit') return { reason: msg('skip_implicit') };
   const grant = GRANTS[found.grant];
-  if (!grant) return { reason: `The grant "${found.grant}" is not one TokenDesk issues (client_credentials, authorization_code, password).` };
+  if (!grant) return { reason: msg('skip_grant_unsupported', { grant: found.grant }) };
   return {
     ...base,
     provider: 'oauth2',

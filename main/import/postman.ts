@@ -3,7 +3,8 @@
  * collection, folder and request level, `{{variables}}` from the collection and an optional
  * environment export.
  */
-import { resolveVars, type FoundAuth, type Parsed } from './types';
+import { msg, type MessageText } from '../model/messages';
+import { resolveVars, skip, type FoundAuth, type Parsed, type Skipped } from './types';
 
 interface PostmanAuth {
   type?: string;
@@ -46,7 +47,7 @@ const GRANTS: Record<string, string> = {
 
 export function parsePostman(collection: PostmanCollection, environment: Record<string, string>, parsed: Parsed): void {
   if (!collection.info?.schema?.includes('v2.1')) {
-    parsed.skipped.push({ source: `Postman › ${collection.info?.name ?? 'collection'}`, reason: 'Only collection format v2.1 is read: export the collection again as "Collection v2.1".' });
+    parsed.skipped.push(skip(`Postman › ${collection.info?.name ?? 'collection'}`, msg('skip_postman_version')));
     return;
   }
   const vars: Record<string, string> = {};
@@ -70,7 +71,7 @@ export function parsePostman(collection: PostmanCollection, environment: Record<
   walk({ ...collection, name: collection.info?.name ?? 'collection' }, ['Postman']);
 }
 
-function fromPostmanAuth(auth: PostmanAuth, trail: string[], vars: Record<string, string>): FoundAuth | { source: string; reason: string } {
+function fromPostmanAuth(auth: PostmanAuth, trail: string[], vars: Record<string, string>): FoundAuth | Skipped {
   const source = trail.join(' › ');
   const raw = new Map((auth.oauth2 ?? []).map((entry) => [entry.key, entry.value]));
   const unresolved = new Set<string>();
@@ -105,11 +106,11 @@ function fromPostmanAuth(auth: PostmanAuth, trail: string[], vars: Record<string
     password: text('password'),
     extraParams,
   };
-  if (unresolved.size > 0) return { source, reason: unresolvedReason(unresolved, 'an environment (--env FILE)') };
+  if (unresolved.size > 0) return skip(source, unresolvedReason(unresolved, 'skip_unresolved_env_file'));
   return found;
 }
 
-export function unresolvedReason(names: Set<string>, where: string): string {
-  const list = [...names].map((name) => `{{${name}}}`).join(', ');
-  return `uses ${list}, which nothing defines: import it together with ${where}.`;
+/** `where`: the message that says which environment would define the names. */
+export function unresolvedReason(names: Set<string>, where: 'skip_unresolved_env_file' | 'skip_unresolved_env_name' | 'skip_unresolved_environment'): MessageText {
+  return msg(where, { names: [...names].map((name) => `{{${name}}}`).join(', ') });
 }

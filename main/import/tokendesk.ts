@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { TokenDeskError } from '../model/errors';
+import { msg } from '../model/messages';
 import { clientInputSchema, type ClientInput } from '../model/schemas';
 import type { ClientConfig, ClientSecrets } from '../model/types';
 
@@ -45,15 +46,12 @@ export function parseClientExport(json: string): ClientInput[] {
   try {
     data = JSON.parse(json);
   } catch (error) {
-    throw new TokenDeskError('bad_request', `The file is not valid JSON: ${(error as Error).message}`);
+    throw new TokenDeskError('bad_request', msg('import_export_not_json', { reason: (error as Error).message }));
   }
   const parsed = exportFileSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new TokenDeskError(
-      'bad_request',
-      `The file is not a TokenDesk client export (${issue ? `${issue.path.join('.') || 'file'}: ${issue.message}` : 'unknown shape'}).`,
-    );
+    throw new TokenDeskError('bad_request', msg('import_export_bad_shape', { reason: issue ? `${issue.path.join('.') || 'file'}: ${issue.message}` : 'unknown shape' }));
   }
   return parsed.data.clients;
 }

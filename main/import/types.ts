@@ -1,5 +1,6 @@
 /** What every importer produces, and what the preview shows before anything is saved. */
 import type { ClientInput } from '../model/schemas';
+import { format, type MessageText } from '../model/messages';
 
 /** One file handed to the importer: Bruno folders arrive as many, with paths relative to the folder. */
 export interface ImportFile {
@@ -30,8 +31,12 @@ export interface FoundAuth {
 
 export interface Skipped {
   source: string;
+  /** English, for the command line; `text` is the same as a message code the app translates. */
   reason: string;
+  text?: MessageText;
 }
+
+export const skip = (source: string, text: MessageText): Skipped => ({ source, reason: format(text), text });
 
 /** A client the import would create: its settings without the secrets (those stay sealed in main). */
 export interface ImportCandidate {

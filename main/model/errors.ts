@@ -53,3 +53,9 @@ export function toErrorInfo(error: unknown): ErrorInfo {
 export function reasonOf(info: ErrorInfo): string | MessageText {
   return info.text ?? info.message;
 }
+
+/** A caught error as a message parameter: its code when it has one, else its own words. */
+export function reasonText(error: unknown): string | MessageText {
+  if (error instanceof TokenDeskError) return error.text ?? error.message;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -2,6 +2,8 @@
  * `tokendesk env --format …`: variables quoted so that each shell (or parser) reads back exactly
  * the value, whatever it holds ($, quotes, backslashes, newlines).
  */
+import { TokenDeskError } from '../model/errors';
+import { msg } from '../model/messages';
 import type { EnvVars } from './vars';
 
 export const ENV_FORMATS = ['sh', 'fish', 'powershell', 'dotenv', 'json'] as const;
@@ -25,7 +27,7 @@ export function dotenvQuote(value: string): string {
   if (!value.includes("'") && !value.includes('\n') && !value.includes('\r')) return `'${value}'`;
   if (!value.includes('`') && !value.includes('\n') && !value.includes('\r')) return `\`${value}\``;
   if (!value.includes('"') && !value.includes('$') && !value.includes('\\')) return `"${value.replace(/\r?\n/g, '\\n')}"`;
-  throw new Error('no .env quoting keeps this value unchanged (it holds both \' and ` along with ", $, \\ or a line break).');
+  throw new TokenDeskError('bad_request', msg('sink_dotenv_unquotable'));
 }
 
 export function formatEnv(vars: EnvVars, format: EnvFormat): string {

@@ -3,12 +3,15 @@
  * that fails (a missing folder, a read-only file, a file that is not what it should be) is
  * reported, never thrown: the refresh has already succeeded and stays so.
  */
+import { TokenDeskError } from '../model/errors';
+import { format, msg, type MessageText } from '../model/messages';
 import type { ClientConfig, Sink, TokenSet } from '../model/types';
 import { writeSink } from './writers';
 
 export interface SinkFailure {
   sink: Sink;
   message: string;
+  text: MessageText;
 }
 
 export function publishToSinks(client: ClientConfig, token: Pick<TokenSet, 'accessToken'>): SinkFailure[] {
@@ -17,26 +20,38 @@ export function publishToSinks(client: ClientConfig, token: Pick<TokenSet, 'acce
     try {
       writeSink(sink, token.accessToken);
     } catch (error) {
-      failures.push({ sink, message: (error as Error).message });
+      const text = failureReason(error);
+      failures.push({ sink, message: format(text), text });
     }
   }
   return failures;
 }
 
+/** Why a write failed, in words that name the file; the system's own code (ENOENT, EACCES …) is kept. */
+function failureReason(error: unknown): MessageText {
+  if (error instanceof TokenDeskError && error.text) return error.text;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return msg('sink_folder_missing', { reason: code });
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return msg('sink_not_writable', { reason: code });
+  return msg('sink_write_failed', { reason: (error as Error).message });
+}
+
 export function describeSink(sink: Sink): string {
-  switch (sink.kind) {
-    case 'file':
-      return `${sink.path} (token file)`;
-    case 'dotenv':
-      return `${sink.path} (.env variable ${sink.key})`;
-    case 'json':
-      return `${sink.path} (JSON ${sink.key})`;
-    case 'postman':
-      return `${sink.path} (Postman variable ${sink.key})`;
-  }
+  return format(sinkText(sink));
+}
+
+export function sinkText(sink: Sink): MessageText {
+  const code = ({ file: 'sink_file', dotenv: 'sink_dotenv', json: 'sink_json', postman: 'sink_postman' } as const)[sink.kind];
+  return msg(code, { path: sink.path, key: sink.key });
+}
+
+/** One notice for a client's failed sinks, each named with its reason. */
+export function failureText(client: ClientConfig, failures: SinkFailure[]): MessageText {
+  const each = failures.map((failure) => msg('sink_failure', { sink: sinkText(failure.sink), reason: failure.text }));
+  const what = each.reduceRight((rest, first) => msg('sink_list', { first, rest }));
+  return failures.length === 1 ? msg('notice_sink_failed', { name: client.name, what }) : msg('notice_sinks_failed', { name: client.name, count: failures.length, what });
 }
 
 export function failureNotice(client: ClientConfig, failures: SinkFailure[]): string {
-  const what = failures.map((failure) => `${describeSink(failure.sink)}: ${failure.message}`).join('; ');
-  return `The token of "${client.name}" was refreshed, but ${failures.length === 1 ? 'a sink' : `${failures.length} sinks`} could not be written — ${what}`;
+  return format(failureText(client, failures));
 }

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { TokenDeskError } from '../model/errors';
+import { msg } from '../model/messages';
 import type { Sink } from '../model/types';
 import { writeFileAtomic } from '../tokens/files';
 import { dotenvQuote } from './formats';
@@ -115,7 +116,7 @@ function trailingComment(entry: string): string {
 
 /** RFC 6901 JSON Pointer: "/auth/token"; "~1" is "/" and "~0" is "~" inside a name. */
 export function parsePointer(pointer: string): string[] {
-  if (!pointer.startsWith('/')) throw new TokenDeskError('bad_request', `A JSON path is a JSON Pointer such as /auth/token (got "${pointer}").`);
+  if (!pointer.startsWith('/')) throw new TokenDeskError('bad_request', msg('sink_json_pointer', { pointer }));
   return pointer
     .slice(1)
     .split('/')
@@ -126,7 +127,7 @@ function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file} is not valid JSON (${(error as Error).message}); it was left as it was.`, { cause: error });
+    throw new TokenDeskError('storage', msg('sink_not_json', { path: file, reason: (error as Error).message }), { cause: error });
   }
 }
 
@@ -196,10 +197,10 @@ export function setJsonPointer(text: string | null, pointer: string, value: stri
   const parts = parsePointer(pointer);
   let node = root;
   for (const [index, part] of parts.entries()) {
-    if (node === null || typeof node !== 'object') throw new Error(`${file}: ${pointer} goes through a value that is not an object.`);
+    if (node === null || typeof node !== 'object') throw new TokenDeskError('storage', msg('sink_json_not_object', { path: file, pointer }));
     const container = node as Record<string, unknown>;
     if (index === parts.length - 1) {
-      if (Array.isArray(container) && !/^\d+$/.test(part)) throw new Error(`${file}: "${part}" is not an array index in ${pointer}.`);
+      if (Array.isArray(container) && !/^\d+$/.test(part)) throw new TokenDeskError('storage', msg('sink_json_not_index', { path: file, part, pointer }));
       container[part] = value;
     } else {
       container[part] ??= {};
@@ -217,7 +218,7 @@ interface PostmanEnvironment {
 /** A Postman environment export (`values: [{key, value, type, enabled}]`): one variable's value. */
 export function setPostmanVariable(text: string | null, key: string, value: string, file = 'the file'): string {
   const env = (text === null ? { name: 'TokenDesk', values: [], _postman_variable_scope: 'environment' } : parseJson(text, file)) as PostmanEnvironment;
-  if (env === null || typeof env !== 'object' || !Array.isArray(env.values)) throw new Error(`${file} is not a Postman environment (no "values" list).`);
+  if (env === null || typeof env !== 'object' || !Array.isArray(env.values)) throw new TokenDeskError('storage', msg('sink_not_postman', { path: file }));
   const index = env.values.findIndex((entry) => entry !== null && typeof entry === 'object' && entry.key === key);
   const span = text !== null && index !== -1 ? findSpan(text, ['values', String(index), 'value']) : null;
   if (span && text !== null) return replaceSpan(text, span, value);

@@ -83,7 +83,7 @@ describe('import', () => {
     expect(preview.clients[2]!.input.generic).toMatchObject({ grant: 'authorization_code', clientAuth: 'none', pkce: true, authorizationUrl: `${sandbox.url}/oauth2/authorize` });
     // No secret crosses to the preview.
     expect(JSON.stringify(preview)).not.toContain('sandbox-daou-secret');
-    expect(preview.skipped).toEqual([{ source: 'Postman › Sandbox APIs › Generic › Old implicit', reason: expect.stringContaining('The implicit grant is not supported') }]);
+    expect(preview.skipped).toEqual([{ source: 'Postman › Sandbox APIs › Generic › Old implicit', reason: expect.stringContaining('The implicit grant is not supported'), text: { code: 'skip_implicit', params: {} } }]);
     expect(desk.listClients()).toEqual([]);
 
     const created = await desk.applyImport(preview.id);
@@ -97,7 +97,12 @@ describe('import', () => {
   it('a Postman variable nothing defines skips that auth and says how to fix it', async () => {
     const preview = await desk.previewImport({ files: [file(dir, 'postman/sandbox-apis.postman_collection.json')] });
     expect(preview.clients).toEqual([]);
-    expect(preview.skipped[0]).toEqual({ source: 'Postman › Sandbox APIs › Daou Office', reason: 'uses {{baseUrl}}, {{daouClientSecret}}, which nothing defines: import it together with an environment (--env FILE).' });
+    expect(preview.skipped[0]).toEqual({
+      source: 'Postman › Sandbox APIs › Daou Office',
+      reason: 'uses {{baseUrl}}, {{daouClientSecret}}, which nothing defines: import it together with an environment (--env FILE).',
+      // The app translates the reason by its code.
+      text: { code: 'skip_unresolved_env_file', params: { names: '{{baseUrl}}, {{daouClientSecret}}' } },
+    });
   });
 
   it('Insomnia v4: password grant in a folder, client credentials with its audience, nested environment values', async () => {

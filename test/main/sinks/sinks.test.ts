@@ -133,7 +133,7 @@ describe('sinks on issue and refresh', () => {
     expect(fs.readFileSync(good, 'utf8')).toBe(await desk.reveal('daou', 'access'));
     const [notice] = desk.notices();
     expect(notice).toMatchObject({ kind: 'sink_failed', clientId: view.config.id });
-    expect(notice!.message).toContain(`The token of "daou" was refreshed, but a sink could not be written — ${missing} (token file): ENOENT`);
+    expect(notice!.message).toContain(`The token of "daou" was refreshed, but a sink could not be written — ${missing} (token file): its folder does not exist (ENOENT).`);
 
     fs.mkdirSync(path.dirname(missing));
     await desk.refresh('daou');
