@@ -79,6 +79,9 @@ export const MESSAGES = {
   env_unquotable: 'A token cannot be written as {format}: {reason}',
   env_min_valid: '{name}: even a fresh token is valid for {remaining} only, less than --min-valid {minValid}.',
   env_variable_clash: '{owner} and {name} both use the variable {variable}: give one of them its own prefix (--env-prefix).',
+  exchange_client_missing: 'A client whose token "{name}" exchanges no longer exists: edit "{name}" and choose the subject (and actor) client again.',
+  exchange_cycle: '"{name}" would exchange the token of "{other}", which itself waits on "{name}": choose a subject or actor client that does not exchange it back.',
+  exchange_token_unavailable: 'The token exchange of "{name}" needs a valid token of "{other}", which it could not get: {reason}',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -107,7 +107,7 @@ export async function dpopKeyPair(stored: string): Promise<{ keyPair: CryptoKeyP
 
 /**
  * The keys a generic client's settings call for, made ready before it is stored: an imported
- * private_key_jwt key (or a generated one when the method needs it and none is stored), and a
+ * private_key_jwt / jwt_bearer key (or a generated one when one of them needs it and none is stored), and a
  * DPoP key pair when DPoP is on. Returns the settings with the public JWK, and the secrets.
  */
 export async function prepareClientKeys(
@@ -125,7 +125,8 @@ export async function prepareClientKeys(
     next.privateKey = JSON.stringify(key.privateJwk);
     publicJwk = key.publicJwk as Record<string, unknown>;
   }
-  if (settings.clientAuth === 'private_key_jwt' && !next.privateKey) {
+  // RFC 7523 §2.1: the JWT bearer assertion is signed with the same client key as private_key_jwt.
+  if ((settings.clientAuth === 'private_key_jwt' || settings.grant === 'jwt_bearer') && !next.privateKey) {
     const key = await generateClientKey(preferredAlg(settings));
     next.privateKey = JSON.stringify(key.privateJwk);
     publicJwk = key.publicJwk as Record<string, unknown>;

@@ -460,6 +460,9 @@ export const ko: Catalogue = {
   'main.env_unquotable': '토큰을 {format} 형식으로 쓸 수 없습니다: {reason}',
   'main.env_min_valid': '{name}: 새 토큰도 {remaining}만 유효해서 --min-valid {minValid}보다 짧습니다.',
   'main.env_variable_clash': '{owner}과(와) {name}이(가) 같은 변수 {variable}을(를) 씁니다. 둘 중 하나에 다른 접두사를 주세요(--env-prefix).',
+  'main.exchange_client_missing': '"{name}"이(가) 토큰을 교환하던 클라이언트가 더 이상 없습니다. "{name}"을(를) 편집해 주체(및 행위자) 클라이언트를 다시 고르세요.',
+  'main.exchange_cycle': '"{name}"은(는) "{other}"의 토큰을 교환하려 하지만, "{other}"도 "{name}"을(를) 기다립니다. 서로 교환하지 않는 주체 또는 행위자 클라이언트를 고르세요.',
+  'main.exchange_token_unavailable': '"{name}"의 토큰 교환에는 "{other}"의 유효한 토큰이 필요하지만 가져오지 못했습니다: {reason}',
 
   'banner.label': '경고',
   'banner.more': '자세히',
