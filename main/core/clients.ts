@@ -2,14 +2,16 @@
 import { DEFAULT_GENERIC, DEFAULT_REFRESH_POLICY } from '../model/defaults';
 import { clientInputSchema, type ClientInput } from '../model/schemas';
 import { TokenDeskError } from '../model/errors';
-import type { ClientConfig, ProviderInfo } from '../model/types';
-import { checkUrl } from '../model/urls';
+import { clientIssues, fieldDefault, secretRequired as secretRequiredBy } from '../model/client-rules';
+import type { ClientConfig, ItcodePlatform, ProviderInfo } from '../model/types';
 
 const blank = (value: string | null | undefined): boolean => value == null || value.trim() === '';
 
 /**
  * Builds the stored config from editor input. `existing` is the client being edited (its id,
- * creation time and unspecified settings are kept). Required fields come from the provider's info.
+ * creation time and unspecified settings are kept). A field left empty takes the default the
+ * provider's info announces (the editor shows it), and the client must pass the shared rules
+ * (model/client-rules.ts, which the editor checks as the user types): the first broken one is thrown.
  */
 export function buildClient(
   unchecked: ClientInput,
@@ -25,10 +27,10 @@ export function buildClient(
     provider: input.provider,
     baseUrl: blank(input.baseUrl) ? context.defaultBaseUrl : (input.baseUrl as string).trim().replace(/\/+$/, ''),
     clientId: input.clientId.trim(),
-    redirectUri: blank(input.redirectUri) ? null : (input.redirectUri as string).trim(),
+    redirectUri: blank(input.redirectUri) ? fieldDefault(info, 'redirectUri') : (input.redirectUri as string).trim(),
     scope: blank(input.scope) ? null : (input.scope as string).trim(),
     env: input.provider === 'podshop' ? (input.env ?? existing?.env ?? 'dev') : null,
-    platform: input.provider === 'itcode' ? (input.platform ?? existing?.platform ?? null) : null,
+    platform: input.provider === 'itcode' ? (input.platform ?? existing?.platform ?? (fieldDefault(info, 'platform') as ItcodePlatform | null)) : null,
     podRefreshForm: input.podRefreshForm ?? existing?.podRefreshForm ?? 'body',
     generic,
     autoRefresh: input.autoRefresh ?? existing?.autoRefresh ?? true,
@@ -40,38 +42,8 @@ export function buildClient(
     createdAt: existing?.createdAt ?? context.now.toISOString(),
     updatedAt: context.now.toISOString(),
   };
-  const rules = { allowInsecureHttp: config.allowInsecureHttp === true };
-  checkUrl('Base URL', config.baseUrl, rules);
-  if (config.redirectUri !== null) checkUrl('Redirect URI', config.redirectUri, { ...rules, redirect: true });
-  for (const field of info.fields) {
-    if (!field.required) continue;
-    const missing =
-      (field.key === 'clientId' && blank(config.clientId)) ||
-      (field.key === 'redirectUri' && config.redirectUri === null) ||
-      (field.key === 'platform' && config.platform === null) ||
-      (field.key === 'generic' && (generic === null || blank(generic.tokenUrl)));
-    if (missing) throw new TokenDeskError('bad_request', `${info.label} needs ${fieldLabel(field.key)}.`);
-  }
-  if (generic) {
-    checkUrl('Token URL', generic.tokenUrl, rules);
-    for (const [label, value] of [
-      ['Authorization URL', generic.authorizationUrl],
-      ['Refresh URL', generic.refreshUrl],
-      ['Revocation URL', generic.revocationUrl],
-    ] as const) {
-      if (!blank(value)) checkUrl(label, value as string, rules);
-    }
-    if (generic.grant === 'authorization_code') {
-      if (blank(generic.authorizationUrl)) throw new TokenDeskError('bad_request', 'The authorization code grant needs an authorization URL.');
-      if (config.redirectUri === null) throw new TokenDeskError('bad_request', 'The authorization code grant needs a redirect URI.');
-    }
-    if (generic.grant === 'password' && blank(generic.username)) {
-      throw new TokenDeskError('bad_request', 'The password grant needs a username.');
-    }
-    if (generic.grant === 'device_code' && blank(generic.deviceAuthorizationUrl) && typeof generic.metadata?.document['device_authorization_endpoint'] !== 'string') {
-      throw new TokenDeskError('bad_request', 'The device code grant needs a device authorization URL (RFC 8628 §3.1), or an issuer whose discovery names one.');
-    }
-  }
+  const [issue] = clientIssues({ ...config, allowInsecureHttp: config.allowInsecureHttp === true, hasSecret: null }, info);
+  if (issue) throw new TokenDeskError('bad_request', issue.message);
   return config;
 }
 
@@ -103,22 +75,9 @@ export function checkClientInput(input: ClientInput): ClientInput {
   throw new TokenDeskError('bad_request', `${label} ${issue?.message ?? 'is not valid'}; nothing was saved.`);
 }
 
-/** Is a client secret required for this input (and missing)? */
+/** Is a client secret required for this client? The shared rule (model/client-rules.ts). */
 export function secretRequired(info: ProviderInfo, config: ClientConfig): boolean {
-  // Only the shared-secret methods need one (RFC 6749 §2.3.1, RFC 7523 §2.2 client_secret_jwt).
-  if (config.generic) return ['basic', 'body', 'client_secret_jwt'].includes(config.generic.clientAuth);
-  return info.fields.some((field) => field.key === 'clientSecret' && field.required);
-}
-
-function fieldLabel(key: string): string {
-  const labels: Record<string, string> = {
-    clientId: 'a client id',
-    clientSecret: 'a client secret',
-    redirectUri: 'a redirect URI',
-    platform: 'a platform',
-    generic: 'a token URL',
-  };
-  return labels[key] ?? key;
+  return secretRequiredBy(info, config.generic);
 }
 
 /** "Hejhome", "Hejhome (2)", "Hejhome (3)" … */

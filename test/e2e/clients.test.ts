@@ -49,7 +49,10 @@ describe('clients', () => {
     expect(await dialog.getByLabel('PKCE (S256)').isChecked()).toBe(true);
     expect(await dialog.getByLabel('Authorization URL').count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
+    // The provider changed: Cancel asks before discarding (issue #13, row 12).
     await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByRole('button', { name: 'Discard' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
   });
 
   test('inline validation: a missing name, a taken name, an address that is not one', async () => {
@@ -62,12 +65,14 @@ describe('clients', () => {
     expect(await dialog.getByLabel('Base URL').getAttribute('aria-invalid')).toBe('true');
     await dialog.getByRole('button', { name: 'Create client' }).click();
     expect(await dialog.getByText('Give the client a name.').count()).toBe(1);
-    expect(await dialog.getByText('Fix the highlighted fields.').count()).toBe(1);
+    expect(await dialog.getByText('Fix the 4 highlighted fields.').count()).toBe(1);
     // The first invalid field takes the focus.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-name');
     await dialog.getByLabel('Name').fill('sandbox — daou office');
     expect(await dialog.getByText('Another client already has this name.').count()).toBe(1);
     await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.getByRole('button', { name: 'Discard' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
   });
 
   test('create, edit, duplicate and delete (with confirmation)', async () => {

@@ -44,6 +44,8 @@ describe('standards in the editor and the detail', () => {
       'private_key_jwt',
     ]);
     await dialog.locator('#f-clientAuth').selectOption('body');
+    // DPoP sits among the folded advanced settings.
+    await dialog.locator('details.advanced > summary').click();
     await dialog.getByLabel('Sender-constrained tokens with DPoP (RFC 9449)').check();
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'editor-discovery-en');

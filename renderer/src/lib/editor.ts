@@ -1,6 +1,10 @@
-/** The client editor's model: form ↔ ClientInput, and inline validation. Pure, unit-tested. */
+/**
+ * The client editor's model: form ↔ ClientInput, and validation by the rules main applies
+ * (main/model/client-rules.ts) to the input this form would send. Pure, unit-tested.
+ */
+import { clientIssues, fieldDefault, requiredFields as rulesRequire, type ClientDraft, type ClientIssueCode } from '../../../main/model/client-rules';
 import type { ClientInput, ProviderField, ProviderInfo } from '../../../main/ipc/contract';
-import type { ClientAuthMethod, ClientConfig, ClientView, GenericGrant, ItcodePlatform, ProviderId, ServerMetadata } from '../../../main/ipc/contract';
+import type { ClientAuthMethod, ClientConfig, ClientView, GenericGrant, GenericSettings, ItcodePlatform, ProviderId, ServerMetadata } from '../../../main/ipc/contract';
 
 export const ITCODE_PLATFORM_LIST = ['naver', 'kakao', 'google', 'github'] as const satisfies readonly ItcodePlatform[];
 
@@ -14,7 +18,6 @@ export interface ClientForm {
   password: string;
   redirectUri: string;
   scope: string;
-  env: 'prod' | 'dev';
   platform: ItcodePlatform;
   podRefreshForm: 'body' | 'query';
   autoRefresh: boolean;
@@ -25,6 +28,8 @@ export interface ClientForm {
   tokenUrl: string;
   refreshUrl: string;
   revocationUrl: string;
+  /** RFC 8628 §3.1; empty when discovery names it. */
+  deviceAuthorizationUrl: string;
   clientAuth: ClientAuthMethod;
   paramsIn: 'body' | 'query';
   pkce: boolean;
@@ -45,7 +50,14 @@ export interface ClientForm {
   privateKey: string;
 }
 
-export type FormErrorKey = 'editor.invalid.name' | 'editor.invalid.nameTaken' | 'editor.invalid.url' | 'editor.invalid.required' | 'editor.invalid.extraParams';
+export type FormErrorKey =
+  | 'editor.invalid.name'
+  | 'editor.invalid.nameTaken'
+  | 'editor.invalid.url'
+  | 'editor.invalid.required'
+  | 'editor.invalid.extraParams'
+  | 'editor.invalid.insecureHttp'
+  | 'editor.invalid.tooLong';
 export type FormErrors = Partial<Record<keyof ClientForm, FormErrorKey>>;
 
 export function emptyForm(provider: ProviderId): ClientForm {
@@ -59,7 +71,6 @@ export function emptyForm(provider: ProviderId): ClientForm {
     password: '',
     redirectUri: '',
     scope: '',
-    env: 'prod',
     platform: 'naver',
     podRefreshForm: 'body',
     autoRefresh: true,
@@ -69,6 +80,7 @@ export function emptyForm(provider: ProviderId): ClientForm {
     tokenUrl: '',
     refreshUrl: '',
     revocationUrl: '',
+    deviceAuthorizationUrl: '',
     clientAuth: 'basic',
     paramsIn: 'body',
     pkce: true,
@@ -98,7 +110,6 @@ export function formFromConfig(config: ClientConfig): ClientForm {
     clientId: config.clientId,
     redirectUri: config.redirectUri ?? '',
     scope: config.scope ?? '',
-    env: config.env ?? 'prod',
     platform: config.platform ?? 'naver',
     podRefreshForm: config.podRefreshForm,
     autoRefresh: config.autoRefresh,
@@ -109,6 +120,7 @@ export function formFromConfig(config: ClientConfig): ClientForm {
       tokenUrl: generic.tokenUrl,
       refreshUrl: generic.refreshUrl ?? '',
       revocationUrl: generic.revocationUrl ?? '',
+      deviceAuthorizationUrl: generic.deviceAuthorizationUrl ?? '',
       clientAuth: generic.clientAuth,
       paramsIn: generic.paramsIn,
       pkce: generic.pkce,
@@ -133,15 +145,6 @@ export function fieldOf(provider: ProviderInfo | undefined, key: ProviderField['
   return provider?.fields.find((field) => field.key === key);
 }
 
-export function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
-
 function parseExtraParams(text: string): Record<string, string> | null {
   const params: Record<string, string> = {};
   for (const line of text.split('\n')) {
@@ -154,42 +157,63 @@ function parseExtraParams(text: string): Record<string, string> | null {
   return params;
 }
 
+const ISSUE_KEYS: Record<ClientIssueCode, FormErrorKey> = {
+  required: 'editor.invalid.required',
+  invalid_url: 'editor.invalid.url',
+  not_http: 'editor.invalid.url',
+  insecure_http: 'editor.invalid.insecureHttp',
+  too_long: 'editor.invalid.tooLong',
+};
+
+/** A stored secret stays when the user types none (and did not ask to remove it). */
+const secretKept = (form: ClientForm, editing: ClientView | null): boolean => editing?.hasSecret === true && !form.removeSecret;
+
+/** What main will judge: the input this form sends, with the defaults main applies. */
+function draftOf(form: ClientForm, provider: ProviderInfo, editing: ClientView | null): ClientDraft {
+  const input = toClientInput(form, provider, editing);
+  return {
+    name: input.name,
+    // Left empty: the provider's default, or (generic) the token URL's origin, which is judged as the token URL.
+    baseUrl: input.baseUrl ?? null,
+    clientId: input.clientId,
+    redirectUri: input.redirectUri ?? fieldDefault(provider, 'redirectUri'),
+    platform: input.platform ?? fieldDefault(provider, 'platform'),
+    generic: (input.generic as GenericSettings | undefined) ?? null,
+    allowInsecureHttp: form.allowInsecureHttp,
+    hasSecret: form.clientSecret !== '' || secretKept(form, editing),
+  };
+}
+
 /**
- * Inline validation. `editing` is the client being edited (its stored secret may stay), and
- * `others` the names already taken.
+ * Every error of the form at once: the rules main itself applies (main/model/client-rules.ts),
+ * plus what only the editor knows: the names already taken (`others`) and the extra parameters'
+ * text. `editing` is the client being edited (its stored secret may stay).
  */
 export function validateForm(form: ClientForm, provider: ProviderInfo | undefined, others: readonly string[], editing: ClientView | null): FormErrors {
   const errors: FormErrors = {};
   const name = form.name.trim();
   if (!name) errors.name = 'editor.invalid.name';
   else if (others.some((other) => other.toLowerCase() === name.toLowerCase())) errors.name = 'editor.invalid.nameTaken';
-
-  const need = (key: ProviderField['key']): boolean => {
-    const field = fieldOf(provider, key);
-    return field !== undefined && field.required && field.default === null;
-  };
-  if (form.baseUrl.trim() && !isHttpUrl(form.baseUrl.trim())) errors.baseUrl = 'editor.invalid.url';
-  else if (need('baseUrl') && !form.baseUrl.trim()) errors.baseUrl = 'editor.invalid.required';
-  if (need('clientId') && !form.clientId.trim()) errors.clientId = 'editor.invalid.required';
-  const secretKept = editing?.hasSecret === true && !form.removeSecret;
-  if (need('clientSecret') && !form.clientSecret && !secretKept) errors.clientSecret = 'editor.invalid.required';
-  if (form.redirectUri.trim() && !isHttpUrl(form.redirectUri.trim())) errors.redirectUri = 'editor.invalid.url';
-  else if (need('redirectUri') && !form.redirectUri.trim()) errors.redirectUri = 'editor.invalid.required';
-
-  if (fieldOf(provider, 'generic')) {
-    if (!isHttpUrl(form.tokenUrl.trim())) errors.tokenUrl = form.tokenUrl.trim() ? 'editor.invalid.url' : 'editor.invalid.required';
-    if (form.grant === 'authorization_code' && !isHttpUrl(form.authorizationUrl.trim()))
-      errors.authorizationUrl = form.authorizationUrl.trim() ? 'editor.invalid.url' : 'editor.invalid.required';
-    for (const key of ['refreshUrl', 'revocationUrl'] as const) {
-      if (form[key].trim() && !isHttpUrl(form[key].trim())) errors[key] = 'editor.invalid.url';
-    }
-    if (form.grant === 'password' && !form.username.trim()) errors.username = 'editor.invalid.required';
-    if (parseExtraParams(form.extraParams) === null) errors.extraParams = 'editor.invalid.extraParams';
-  }
+  if (!provider) return errors;
+  for (const issue of clientIssues(draftOf(form, provider, editing), provider)) errors[issue.field] ??= ISSUE_KEYS[issue.code];
+  if (fieldOf(provider, 'generic') && parseExtraParams(form.extraParams) === null) errors.extraParams = 'editor.invalid.extraParams';
   return errors;
 }
 
+/** The fields that carry the required mark: those the rules require for these choices (grant, client authentication). */
+export function requiredFields(form: ClientForm, provider: ProviderInfo | undefined, editing: ClientView | null): Set<keyof ClientForm> {
+  const fields = new Set<keyof ClientForm>(['name']);
+  if (!provider) return fields;
+  const generic = (toClientInput(form, provider, editing).generic as GenericSettings | undefined) ?? null;
+  for (const field of rulesRequire(provider, generic, secretKept(form, editing))) fields.add(field);
+  return fields;
+}
+
 const orNull = (text: string): string | null => (text.trim() ? text.trim() : null);
+
+/** A field left empty takes the provider's default: what the form shows is what is saved. */
+const orDefault = (text: string, provider: ProviderInfo | undefined, key: ProviderField['key']): string | null =>
+  orNull(text) ?? (provider ? fieldDefault(provider, key) : null);
 
 /** The ClientInput for clients:create / clients:update: only the fields the provider uses. */
 export function toClientInput(form: ClientForm, provider: ProviderInfo | undefined, editing: ClientView | null): ClientInput {
@@ -201,14 +225,8 @@ export function toClientInput(form: ClientForm, provider: ProviderInfo | undefin
     if (form.clientSecret) input.clientSecret = form.clientSecret;
     else if (editing && form.removeSecret) input.clientSecret = null;
   }
-  if (has('redirectUri')) input.redirectUri = orNull(form.redirectUri);
-  if (has('scope')) input.scope = orNull(form.scope);
-  if (has('env')) {
-    input.env = form.env;
-    // The environment picks the base URL unless the user typed another one.
-    const envUrl = provider?.environments.find((env) => env.id === form.env)?.baseUrl;
-    if (envUrl && (!form.baseUrl.trim() || provider?.environments.some((env) => env.baseUrl === form.baseUrl.trim()))) input.baseUrl = envUrl;
-  }
+  if (has('redirectUri')) input.redirectUri = orDefault(form.redirectUri, provider, 'redirectUri');
+  if (has('scope')) input.scope = orDefault(form.scope, provider, 'scope');
   if (has('platform')) input.platform = form.platform;
   if (has('podRefreshForm')) input.podRefreshForm = form.podRefreshForm;
   if (has('generic')) {
@@ -222,6 +240,7 @@ export function toClientInput(form: ClientForm, provider: ProviderInfo | undefin
       tokenUrl: form.tokenUrl.trim(),
       refreshUrl: orNull(form.refreshUrl),
       revocationUrl: orNull(form.revocationUrl),
+      deviceAuthorizationUrl: form.grant === 'device_code' ? orNull(form.deviceAuthorizationUrl) : null,
       clientAuth: form.clientAuth,
       paramsIn: form.paramsIn,
       pkce: form.grant === 'authorization_code' && form.pkce,
