@@ -82,6 +82,9 @@ export const MESSAGES = {
   exchange_client_missing: 'A client whose token "{name}" exchanges no longer exists: edit "{name}" and choose the subject (and actor) client again.',
   exchange_cycle: '"{name}" would exchange the token of "{other}", which itself waits on "{name}": choose a subject or actor client that does not exchange it back.',
   exchange_token_unavailable: 'The token exchange of "{name}" needs a valid token of "{other}", which it could not get: {reason}',
+  device_expired: 'The code for {server} expired before anyone approved it. Start the device sign-in again.',
+  device_denied: 'The sign-in was denied at {server}: nobody is signed in. Start the device sign-in again to retry.',
+  device_cancelled: 'The device sign-in was cancelled.',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -7,6 +7,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { TokenDeskError } from '../../model/errors';
+import { msg } from '../../model/messages';
 import type { DeviceSignInView, TokenSet } from '../../model/types';
 import { processTokenResponse } from '../normalize';
 import { errorFromResponse, isRecord, jsonObjectBody, parseJson } from '../provider-errors';
@@ -79,7 +80,7 @@ function errorCodeOf(res: { body: string }): string | null {
 }
 
 function expired(ctx: StandardsContext): TokenDeskError {
-  return new TokenDeskError('timeout', `The code for ${ctx.label} expired before anyone approved it. Start the device sign-in again.`);
+  return new TokenDeskError('timeout', msg('device_expired', { server: ctx.label }));
 }
 
 /**
@@ -110,7 +111,7 @@ export async function pollDeviceToken(
       continue;
     }
     if (error === 'access_denied') {
-      throw new TokenDeskError('cancelled', `The sign-in was denied at ${ctx.label}: nobody is signed in. Start the device sign-in again to retry.`, {
+      throw new TokenDeskError('cancelled', msg('device_denied', { server: ctx.label }), {
         status: res.status,
         rawBody: res.body,
       });
@@ -123,7 +124,7 @@ export async function pollDeviceToken(
 /** A sleep that an AbortSignal cuts short with 'cancelled'. */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const cancelled = () => new TokenDeskError('cancelled', 'The device sign-in was cancelled.');
+    const cancelled = () => new TokenDeskError('cancelled', msg('device_cancelled'));
     if (signal?.aborted) return reject(cancelled());
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
