@@ -24,6 +24,14 @@ export const LIMITS = {
 /** The longest response limit a user may set: far more than any token response needs. */
 export const MAX_RESPONSE_BYTES_SETTING = 64 * 1024 * 1024;
 
+/** The ranges of the numeric settings: the settings schema enforces them, the settings view shows and checks them. */
+export const SETTING_RANGES = {
+  clipboardClearSeconds: { min: 0, max: 3600 },
+  refreshTokenWarnDays: { min: 1, max: 90 },
+  maxResponseKiB: { min: 64, max: MAX_RESPONSE_BYTES_SETTING / 1024 },
+  requestTimeoutSeconds: { min: 1, max: 300 },
+} as const;
+
 const CAPPED = /… \d+ bytes more$/;
 
 /** `text` cut to `max` characters, with a marker saying how many bytes (UTF-8) were left out. */

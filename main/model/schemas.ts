@@ -4,7 +4,7 @@
  * from another process passes one of these before the rest of the app trusts it.
  */
 import { z } from 'zod';
-import { LIMITS, MAX_RESPONSE_BYTES_SETTING } from './limits';
+import { LIMITS, SETTING_RANGES } from './limits';
 import { CLIENT_AUTH_METHODS, copyFormats, GENERIC_GRANTS, ITCODE_PLATFORMS, PROVIDER_IDS, SINK_KINDS } from './types';
 
 // One set of limits (limits.ts) for every door: IPC, the agent socket and the command line.
@@ -122,20 +122,20 @@ export const settingsSchema = z.object({
   language: z.enum(['system', 'en', 'ko']),
   theme: z.enum(['system', 'light', 'dark']),
   closeToTray: z.boolean(),
-  clipboardClearSeconds: z.number().int().min(0).max(3600),
+  clipboardClearSeconds: z.number().int().min(SETTING_RANGES.clipboardClearSeconds.min).max(SETTING_RANGES.clipboardClearSeconds.max),
   notifications: z.object({
     needsSignIn: z.boolean(),
     refreshFailing: z.boolean(),
     refreshTokenExpiring: z.boolean(),
     /** Warn this many days before a refresh token's own expiry. */
-    refreshTokenWarnDays: z.number().int().min(1).max(90),
+    refreshTokenWarnDays: z.number().int().min(SETTING_RANGES.refreshTokenWarnDays.min).max(SETTING_RANGES.refreshTokenWarnDays.max),
   }),
   /** The first-run sandbox clients were created once; deleting them all does not bring them back. */
   sandboxSeeded: z.boolean(),
   /** A provider response larger than this, on the wire or decompressed, is refused (issue #11). */
-  maxResponseKiB: z.number().int().min(64).max(MAX_RESPONSE_BYTES_SETTING / 1024),
+  maxResponseKiB: z.number().int().min(SETTING_RANGES.maxResponseKiB.min).max(SETTING_RANGES.maxResponseKiB.max),
   /** One deadline for a whole provider request: connect, headers and body. */
-  requestTimeoutSeconds: z.number().int().min(1).max(300),
+  requestTimeoutSeconds: z.number().int().min(SETTING_RANGES.requestTimeoutSeconds.min).max(SETTING_RANGES.requestTimeoutSeconds.max),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
