@@ -11,14 +11,24 @@ interface Hold {
   exchanges: Exchange[];
 }
 
-/** The token response of an operation: the last successful request that carried a grant_type. */
-export function tokenExchangeOf(exchanges: readonly Exchange[]): Exchange | null {
+/** The token response of an operation: the last successful (or, `anyStatus`, the last) request that carried a grant_type. */
+export function tokenExchangeOf(exchanges: readonly Exchange[], anyStatus = false): Exchange | null {
   for (let i = exchanges.length - 1; i >= 0; i -= 1) {
     const exchange = exchanges[i]!;
     const carriesGrant = /(^|[?&])grant_type=/.test(exchange.requestBody ?? '') || /[?&]grant_type=/.test(exchange.url);
-    if (carriesGrant && exchange.status !== null && exchange.status >= 200 && exchange.status < 300) return exchange;
+    if (carriesGrant && (anyStatus || (exchange.status !== null && exchange.status >= 200 && exchange.status < 300))) return exchange;
   }
   return null;
+}
+
+/**
+ * The check of a refused operation: attached to its token request when it made one, otherwise to
+ * `record`, the exchange the refusal happened at (an authorization response refused before any
+ * token request: RFC 9207 `iss`, `state`).
+ */
+export interface Refused {
+  security: SecurityCheck[];
+  record: () => Exchange;
 }
 
 export class ExchangeHolds {
@@ -40,7 +50,12 @@ export class ExchangeHolds {
    * Runs `operation` holding the client's exchanges; on success `checks` gets the result and the
    * held exchanges and returns the check for the token exchange. Nested runs share the outer hold.
    */
-  async run<T>(clientId: string, operation: () => Promise<T>, checks: (result: T, exchanges: readonly Exchange[]) => SecurityCheck[] | null): Promise<T> {
+  async run<T>(
+    clientId: string,
+    operation: () => Promise<T>,
+    checks: (result: T, exchanges: readonly Exchange[]) => SecurityCheck[] | null,
+    refused?: (error: unknown, exchanges: readonly Exchange[]) => Refused | null,
+  ): Promise<T> {
     const existing = this.#holds.get(clientId);
     const hold = existing ?? { depth: 0, exchanges: [] };
     hold.depth += 1;
@@ -51,6 +66,14 @@ export class ExchangeHolds {
       const target = security ? tokenExchangeOf(hold.exchanges) : null;
       if (security && target && !target.security) hold.exchanges[hold.exchanges.indexOf(target)] = { ...target, security };
       return result;
+    } catch (error) {
+      const refusal = refused?.(error, hold.exchanges) ?? null;
+      if (refusal) {
+        const target = tokenExchangeOf(hold.exchanges, true);
+        if (target && !target.security) hold.exchanges[hold.exchanges.indexOf(target)] = { ...target, security: refusal.security };
+        else if (!target) hold.exchanges.push({ ...refusal.record(), security: refusal.security });
+      }
+      throw error;
     } finally {
       hold.depth -= 1;
       if (hold.depth === 0) {

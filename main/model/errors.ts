@@ -1,12 +1,14 @@
 import { format, type MessageText } from './messages';
 import { capText } from './limits';
-import type { ErrorCode, ErrorInfo } from './types';
+import type { ErrorCode, ErrorInfo, SignInRefusal } from './types';
 
 export interface ErrorDetails {
   providerMessage?: string;
   status?: number;
   rawBody?: string;
   cause?: unknown;
+  /** A sign-in refused by its own security checks (kept in main: the exchange record shows it). */
+  refusal?: SignInRefusal;
 }
 
 /**
@@ -20,6 +22,7 @@ export class TokenDeskError extends Error {
   readonly providerMessage: string | undefined;
   readonly status: number | undefined;
   readonly rawBody: string | undefined;
+  readonly refusal: SignInRefusal | undefined;
 
   constructor(code: ErrorCode, message: string | MessageText, details: ErrorDetails = {}) {
     super(typeof message === 'string' ? message : format(message), details.cause === undefined ? undefined : { cause: details.cause });
@@ -30,6 +33,7 @@ export class TokenDeskError extends Error {
     this.status = details.status;
     // A provider's body can be megabytes; the error travels to the store, the log and the screen.
     this.rawBody = details.rawBody === undefined ? undefined : capText(details.rawBody);
+    this.refusal = details.refusal;
   }
 
   toInfo(): ErrorInfo {

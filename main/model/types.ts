@@ -243,6 +243,15 @@ export interface SecurityCheck {
   params?: Record<string, string>;
 }
 
+/**
+ * Why a sign-in was refused by one of its own checks (RFC 9207 iss, state, the id_token): the
+ * check that failed and what had been verified before it, so the record can show them.
+ */
+export interface SignInRefusal {
+  failed: { id: SecurityCheckId; reason: string };
+  facts: Partial<SignInFacts>;
+}
+
 /** One recorded HTTP exchange (PROVIDERS issue §4). Stored encrypted; masked before it leaves main. */
 export interface Exchange {
   id: string;
@@ -403,6 +412,8 @@ export interface TokenDetail {
   /** Masked unless revealed. */
   rawResponse: string | null;
   jwt: { header: Record<string, unknown>; claims: Record<string, unknown> } | null;
+  /** OpenID Connect: the id_token of the token response, decoded (validated before it was saved). */
+  idToken?: { header: Record<string, unknown>; claims: Record<string, unknown> } | null;
 }
 
 export interface Notice {

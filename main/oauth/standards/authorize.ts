@@ -6,7 +6,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { TokenDeskError } from '../../model/errors';
-import type { SignInFacts, TokenSet } from '../../model/types';
+import type { SignInFacts, SignInRefusal, TokenSet } from '../../model/types';
 import { isLoopbackRedirect } from '../redirect';
 import { codeFromCallback, context, type FlowDeps, type FlowInput, type PendingSignIn } from '../requests';
 import { standardsContext, standardsError, tokenEndpoint, type StandardsContext } from './context';
@@ -95,40 +95,79 @@ function checkIssuer(ctx: StandardsContext, callbackUrl: string): SignInFacts['i
   return iss === null ? 'not_supported' : 'matched';
 }
 
-/** RFC 6749 §4.1.2-§4.1.3 with every check of issue #12 item 5; the facts go with the token set. */
+/** The same error, now carrying the check that refused the sign-in and what was verified before it. */
+function refused(error: unknown, failed: SignInRefusal['failed'] | null, facts: Partial<SignInFacts>): unknown {
+  if (!(error instanceof TokenDeskError)) return error;
+  const check = failed ?? error.refusal?.failed;
+  if (!check) return error;
+  return new TokenDeskError(error.code, error.text ?? error.message, {
+    ...(error.providerMessage !== undefined ? { providerMessage: error.providerMessage } : {}),
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    ...(error.rawBody !== undefined ? { rawBody: error.rawBody } : {}),
+    cause: error.cause,
+    refusal: { failed: check, facts: { ...error.refusal?.facts, ...facts } },
+  });
+}
+
+/**
+ * RFC 6749 §4.1.2-§4.1.3 with every check of issue #12 item 5; the facts go with the token set.
+ * A check that refuses the sign-in says which it was (error.refusal), with the ones passed before.
+ */
 export async function completeAuthorization(
   deps: FlowDeps,
   ctx: StandardsContext,
   pending: AuthorizationRequest & { redirectUri: string },
   callbackUrl: string,
 ): Promise<TokenSet> {
-  const iss = checkIssuer(ctx, callbackUrl);
+  const facts: Partial<SignInFacts> = { pkce: 'S256', par: pending.par };
+  try {
+    facts.iss = checkIssuer(ctx, callbackUrl);
+  } catch (error) {
+    throw refused(error, { id: 'iss', reason: new URL(callbackUrl).searchParams.has('iss') ? 'mismatch' : 'missing' }, facts);
+  }
   // The redirect URI, the state and any error, in the words every sign-in uses.
-  codeFromCallback({ redirectUri: pending.redirectUri, state: pending.state }, callbackUrl, { provider: ctx.label });
+  try {
+    codeFromCallback({ redirectUri: pending.redirectUri, state: pending.state }, callbackUrl, { provider: ctx.label });
+  } catch (error) {
+    throw error instanceof TokenDeskError && error.code === 'state_mismatch' ? refused(error, { id: 'state', reason: 'mismatch' }, facts) : error;
+  }
+  facts.stateMatched = true;
   let params: URLSearchParams;
   try {
     params = oauth.validateAuthResponse(ctx.as, ctx.client, new URL(callbackUrl), pending.state);
   } catch (error) {
     throw standardsError(error, ctx, context(ctx.label, 'exchange'));
   }
-  const token = await tokenEndpoint(
-    deps,
-    ctx,
-    'exchange',
-    null,
-    () => oauth.authorizationCodeGrantRequest(ctx.as, ctx.client, ctx.clientAuth, params, pending.redirectUri, pending.codeVerifier, ctx.options),
-    (response) =>
-      oauth.processAuthorizationCodeResponse(ctx.as, ctx.client, response, {
-        expectedNonce: pending.nonce ?? oauth.expectNoNonce,
-        requireIdToken: pending.nonce !== null,
-      }),
-  );
+  let token: TokenSet;
+  try {
+    token = await tokenEndpoint(
+      deps,
+      ctx,
+      'exchange',
+      null,
+      () => oauth.authorizationCodeGrantRequest(ctx.as, ctx.client, ctx.clientAuth, params, pending.redirectUri, pending.codeVerifier, ctx.options),
+      (response) =>
+        oauth.processAuthorizationCodeResponse(ctx.as, ctx.client, response, {
+          expectedNonce: pending.nonce ?? oauth.expectNoNonce,
+          requireIdToken: pending.nonce !== null,
+        }),
+    );
+  } catch (error) {
+    // A 2xx answer that failed oauth4webapi's checks: with OpenID Connect, those are the id_token's claims.
+    if (!(error instanceof TokenDeskError) || error.code !== 'invalid_response' || pending.nonce === null) throw error;
+    throw refused(error, /nonce/i.test(error.message) ? { id: 'nonce', reason: 'mismatch' } : { id: 'id_token_claims', reason: 'invalid' }, facts);
+  }
   const rawIdToken = (token.raw as { id_token?: unknown } | null)?.id_token;
-  const idToken = typeof rawIdToken === 'string' ? await validateIdToken(ctx, rawIdToken, { nonce: pending.nonce, accessToken: token.accessToken, now: deps.now() }) : null;
+  let idToken: Awaited<ReturnType<typeof validateIdToken>> | null = null;
+  try {
+    if (typeof rawIdToken === 'string') idToken = await validateIdToken(ctx, rawIdToken, { nonce: pending.nonce, accessToken: token.accessToken, now: deps.now() });
+  } catch (error) {
+    throw refused(error, null, facts);
+  }
   const verified: SignInFacts = {
     pkce: 'S256',
     stateMatched: true,
-    iss,
+    iss: facts.iss,
     nonce: pending.nonce !== null && idToken ? 'matched' : 'not_sent',
     idToken: idToken ? { signature: true, claims: true, atHash: idToken.atHash } : null,
     par: pending.par,

@@ -4,7 +4,7 @@
  * (SignInFacts), the token sets before and after, and the URLs the exchange went to.
  */
 import { decodeJwt } from 'jose';
-import type { SecurityCheck, SignInFacts, TokenSet } from '../../model/types';
+import type { SecurityCheck, SignInFacts, SignInRefusal, TokenSet } from '../../model/types';
 
 /** sign_in: authorization code (with an authorization step); device: RFC 8628, no redirect to check. */
 export type ExchangeKind = 'sign_in' | 'device' | 'issue' | 'refresh';
@@ -166,4 +166,28 @@ export function basicSignInFacts(pending: { codeVerifier: string | null; state: 
     state = null;
   }
   return { pkce: pending.codeVerifier ? 'S256' : null, stateMatched: state === pending.state, iss: 'not_supported', nonce: 'not_sent', idToken: null, par: false };
+}
+
+/**
+ * The check of a sign-in refused by one of its own checks (an `iss` naming another server, a
+ * `state` that does not match, an id_token that fails validation): what was verified before the
+ * refusal, the check that failed, and the rest not reached; nothing was saved.
+ */
+export function refusedSignInChecks(refusal: SignInRefusal, urls: readonly string[]): SecurityCheck[] {
+  const { facts, failed } = refusal;
+  const notReached = (id: SecurityCheck['id']) => check(id, 'not_applicable', 'not_reached');
+  const failedOr = (id: SecurityCheck['id'], passed: () => SecurityCheck | null): SecurityCheck =>
+    failed.id === id ? check(id, 'failed', failed.reason) : (passed() ?? notReached(id));
+  return [
+    facts.pkce === 'S256' ? check('pkce', 'verified', 'S256') : check('pkce', 'unverified', facts.pkce === 'plain' ? 'plain' : 'absent'),
+    failedOr('state', () => (facts.stateMatched ? check('state', 'verified', 'matched') : null)),
+    failedOr('iss', () => (facts.iss === undefined ? null : facts.iss === 'matched' ? check('iss', 'verified', 'matched') : check('iss', 'unverified', facts.iss))),
+    failedOr('nonce', () => null),
+    failedOr('id_token_signature', () => (facts.idToken?.signature ? check('id_token_signature', 'verified', 'jwks') : null)),
+    failedOr('id_token_claims', () => null),
+    check('token_bound', 'not_applicable', 'refused'),
+    transportCheck(urls),
+    check('scope', 'not_applicable', 'refused'),
+    check('refresh_token', 'not_applicable', 'refused'),
+  ];
 }

@@ -78,3 +78,59 @@ describe('ExchangeHolds', () => {
     expect(tokenExchangeOf([exchange('a', 'https://as/introspect', 'token=x')])).toBeNull();
   });
 });
+
+describe('ExchangeHolds: a refused operation', () => {
+  const FAILED: SecurityCheck[] = [{ id: 'nonce', outcome: 'failed', reason: 'mismatch' }];
+  const callback = (): Exchange => ({ ...exchange('a', 'http://127.0.0.1/cb?code=c&iss=https://attacker', null, null), method: 'GET' });
+
+  it('puts the failed checks on the token request it made (even a 2xx one whose id_token was refused)', async () => {
+    const recorded: Exchange[] = [];
+    const holds = new ExchangeHolds((e) => recorded.push(e));
+    const failing = holds.run(
+      'a',
+      async () => {
+        holds.offer(exchange('a', 'https://as/token', 'grant_type=authorization_code&code=x'));
+        holds.offer(exchange('a', 'https://as/jwks', null));
+        throw new Error('id_token refused');
+      },
+      () => CHECK,
+      () => ({ security: FAILED, record: callback }),
+    );
+    await expect(failing).rejects.toThrow('id_token refused');
+    expect(recorded.map((e) => [e.url, e.security ?? null])).toEqual([
+      ['https://as/token', FAILED],
+      ['https://as/jwks', null],
+    ]);
+  });
+
+  it('records the authorization response it was refused at when no token request was made', async () => {
+    const recorded: Exchange[] = [];
+    const holds = new ExchangeHolds((e) => recorded.push(e));
+    await expect(
+      holds.run(
+        'a',
+        () => Promise.reject(new Error('iss mismatch')),
+        () => CHECK,
+        () => ({ security: FAILED, record: callback }),
+      ),
+    ).rejects.toThrow('iss mismatch');
+    expect(recorded).toEqual([{ ...callback(), security: FAILED }]);
+  });
+
+  it('a failure that is no refusal (the server said no) is recorded as it was', async () => {
+    const recorded: Exchange[] = [];
+    const holds = new ExchangeHolds((e) => recorded.push(e));
+    await expect(
+      holds.run(
+        'a',
+        async () => {
+          holds.offer(exchange('a', 'https://as/token', 'grant_type=authorization_code&code=x', 400));
+          throw new Error('invalid_grant');
+        },
+        () => CHECK,
+        () => null,
+      ),
+    ).rejects.toThrow('invalid_grant');
+    expect(recorded.map((e) => e.security)).toEqual([undefined]);
+  });
+});

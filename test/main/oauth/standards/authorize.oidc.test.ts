@@ -5,6 +5,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refusedSignInChecks } from '../../../../main/oauth/standards/security-check';
 import { TokenDeskError } from '../../../../main/model/errors';
 import { beginAuthorization, completeAuthorization } from '../../../../main/oauth/standards/authorize';
 import type { StandardsContext } from '../../../../main/oauth/standards/context';
@@ -104,8 +105,24 @@ describe('authorization code against oidc-provider', () => {
       code: 'state_mismatch',
       message: `The sign-in response says it comes from https://attacker.example, but this sign-in went to ${op.issuer} (RFC 9207 mix-up defence). Nothing was exchanged; sign in again.`,
     });
+    // The refusal says which check failed; the record shows it beside what passed before.
+    expect((error as TokenDeskError).refusal).toEqual({ failed: { id: 'iss', reason: 'mismatch' }, facts: { pkce: 'S256', par: false } });
+    const checks = refusedSignInChecks((error as TokenDeskError).refusal!, []);
+    expect(checks.filter((c) => c.outcome === 'failed')).toEqual([{ id: 'iss', outcome: 'failed', reason: 'mismatch' }]);
+    expect(checks.find((c) => c.id === 'pkce')).toMatchObject({ outcome: 'verified' });
+    expect(checks.find((c) => c.id === 'id_token_signature')).toMatchObject({ outcome: 'not_applicable', reason: 'not_reached' });
     callback.searchParams.delete('iss');
-    await expect(completeAuthorization(deps, ctx, { ...request, redirectUri: REDIRECT }, callback.href)).rejects.toMatchObject({ code: 'state_mismatch' });
+    await expect(completeAuthorization(deps, ctx, { ...request, redirectUri: REDIRECT }, callback.href)).rejects.toMatchObject({
+      code: 'state_mismatch',
+      refusal: { failed: { id: 'iss', reason: 'missing' } },
+    });
+    const forged = new URL(callback.href);
+    forged.searchParams.set('iss', op.issuer);
+    forged.searchParams.set('state', 'forged-state');
+    await expect(completeAuthorization(deps, ctx, { ...request, redirectUri: REDIRECT }, forged.href)).rejects.toMatchObject({
+      code: 'state_mismatch',
+      refusal: { failed: { id: 'state', reason: 'mismatch' }, facts: { iss: 'matched' } },
+    });
     expect(deps.exchanges).toEqual([]);
   });
 
@@ -114,8 +131,21 @@ describe('authorization code against oidc-provider', () => {
     const request = await beginAuthorization(ctx, { redirectUri: REDIRECT, scope: 'openid', par: false });
     const callback = await op.signIn(request.authorizeUrl);
     const replayed = await completeAuthorization(deps, ctx, { ...request, nonce: 'another-nonce', redirectUri: REDIRECT }, callback).catch((e: unknown) => e);
-    expect(replayed).toMatchObject({ code: 'invalid_response' });
+    expect(replayed).toMatchObject({ code: 'invalid_response', refusal: { failed: { id: 'nonce', reason: 'mismatch' }, facts: { iss: 'matched', stateMatched: true } } });
     expect((replayed as Error).message).toMatch(/nonce/);
+    const checks = refusedSignInChecks((replayed as TokenDeskError).refusal!, deps.exchanges.map((e) => e.url));
+    expect(checks.map((c) => [c.id, c.outcome])).toEqual([
+      ['pkce', 'verified'],
+      ['state', 'verified'],
+      ['iss', 'verified'],
+      ['nonce', 'failed'],
+      ['id_token_signature', 'not_applicable'],
+      ['id_token_claims', 'not_applicable'],
+      ['token_bound', 'not_applicable'],
+      ['transport', 'verified'],
+      ['scope', 'not_applicable'],
+      ['refresh_token', 'not_applicable'],
+    ]);
 
     const denied = await beginAuthorization(ctx, { redirectUri: REDIRECT, scope: 'openid', par: false });
     const back = await op.signIn(denied.authorizeUrl, { deny: true });
