@@ -73,6 +73,11 @@ describe('the client editor', () => {
     expect(await dialog.getByRole('alert').textContent()).toBe('Fix the 5 highlighted fields.');
     expect(await activeId(page)).toBe('f-name');
     expect(await inView(page, 'dialog .buttons button[type="submit"]')).toBe(true);
+    // Usable at 880×560 with every error shown: nothing sticks out of the window on the right.
+    const overflow = await page.evaluate(() =>
+      [...document.querySelectorAll('dialog *')].filter((element) => element.getBoundingClientRect().right > window.innerWidth + 0.5).map((element) => element.outerHTML.slice(0, 60)),
+    );
+    expect(overflow).toEqual([]);
     expect(await axeViolations(page)).toEqual([]);
     await page.emulateMedia({ colorScheme: 'dark' });
     expect(await axeViolations(page)).toEqual([]);
@@ -137,6 +142,23 @@ describe('the client editor', () => {
     await dialog.getByRole('button', { name: 'Close' }).click();
     expect(await dialog.getByRole('alert').textContent()).toBe('Discard the changes you made?');
     await dialog.getByRole('button', { name: 'Discard' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+  });
+
+  test('editing a generic client opens the advanced settings it uses', async () => {
+    const { page } = h;
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit Generic public' });
+    // Created above without advanced settings: folded. Focus on the first field (the provider is fixed).
+    expect(await dialog.locator('details.advanced').getAttribute('open')).toBeNull();
+    expect(await activeId(page)).toBe('f-name');
+    await dialog.locator('details.advanced > summary').click();
+    await dialog.locator('#f-revocationUrl').fill(`${h.sandbox.url}/oauth2/revoke`);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => h.desk.getClient('Generic public').config.generic?.revocationUrl).toBe(`${h.sandbox.url}/oauth2/revoke`);
+    await page.getByRole('button', { name: 'Edit' }).click();
+    expect(await page.getByRole('dialog', { name: 'Edit Generic public' }).locator('details.advanced').getAttribute('open')).not.toBeNull();
+    await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
   });
 

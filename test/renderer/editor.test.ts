@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { ProviderInfo } from '../../main/ipc/contract';
 import { providerInfos } from '../../main/oauth/presets';
-import { emptyForm, requiredFields, toClientInput, validateForm } from '../../renderer/src/lib/editor';
+import { advancedInUse, emptyForm, requiredFields, toClientInput, validateForm } from '../../renderer/src/lib/editor';
 
 const daou: ProviderInfo = {
   id: 'daouoffice',
@@ -127,5 +127,16 @@ describe('client editor input', () => {
       caCertificates: null,
       clientCertificate: null,
     });
+  });
+});
+
+describe('client editor layout', () => {
+  test('the folded advanced settings open by themselves when the client uses one of them', () => {
+    const form = { ...emptyForm('oauth2'), grant: 'authorization_code' as const, tokenUrl: 'https://id.example/token', baseUrl: 'https://id.example' };
+    expect(advancedInUse(form)).toBe(false);
+    expect(advancedInUse({ ...form, revocationUrl: 'https://id.example/revoke' })).toBe(true);
+    expect(advancedInUse({ ...form, dpop: true })).toBe(true);
+    expect(advancedInUse({ ...form, pkce: false })).toBe(true);
+    expect(advancedInUse({ ...form, extraParams: 'audience=api' })).toBe(true);
   });
 });

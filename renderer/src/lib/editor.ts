@@ -157,6 +157,12 @@ function parseExtraParams(text: string): Record<string, string> | null {
   return params;
 }
 
+/** Are any of the generic client's folded advanced settings in use? Then the editor opens them unfolded. */
+export function advancedInUse(form: ClientForm): boolean {
+  const text = [form.refreshUrl, form.revocationUrl, form.extraParams, form.fieldAccessToken, form.fieldExpiresIn, form.fieldRefreshToken, form.proxy, form.caCertificates];
+  return text.some((value) => value.trim() !== '') || form.dpop || form.paramsIn === 'query' || (form.grant === 'authorization_code' && !form.pkce);
+}
+
 const ISSUE_KEYS: Record<ClientIssueCode, FormErrorKey> = {
   required: 'editor.invalid.required',
   invalid_url: 'editor.invalid.url',
