@@ -4,7 +4,10 @@
  * validated, refresh token rotated), which is known only after the response was processed.
  * Nothing is dropped: whatever the outcome, every held exchange is recorded, in order.
  */
+import { randomUUID } from 'node:crypto';
+import { TokenDeskError } from '../model/errors';
 import type { Exchange, SecurityCheck } from '../model/types';
+import { refusedSignInChecks } from '../oauth/standards/security-check';
 
 interface Hold {
   depth: number;
@@ -29,6 +32,32 @@ export function tokenExchangeOf(exchanges: readonly Exchange[], anyStatus = fals
 export interface Refused {
   security: SecurityCheck[];
   record: () => Exchange;
+}
+
+/**
+ * For a sign-in's `refused` hook: a refusal by the sign-in's own checks becomes their list; when no
+ * token request was made, the authorization response it was refused at is the record (its `code`
+ * is masked like any secret field when shown).
+ */
+export function signInRefusal(error: unknown, exchanges: readonly Exchange[], at: { clientId: string; callbackUrl: string; now: number }): Refused | null {
+  if (!(error instanceof TokenDeskError) || !error.refusal) return null;
+  return {
+    security: refusedSignInChecks(error.refusal, exchanges.map((exchange) => exchange.url)),
+    record: () => ({
+      id: randomUUID(),
+      clientId: at.clientId,
+      startedAt: at.now,
+      durationMs: 0,
+      method: 'GET',
+      url: at.callbackUrl,
+      requestHeaders: {},
+      requestBody: null,
+      status: null,
+      responseHeaders: {},
+      responseBody: null,
+      error: error.message,
+    }),
+  };
 }
 
 export class ExchangeHolds {

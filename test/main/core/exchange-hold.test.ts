@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ExchangeHolds, tokenExchangeOf } from '../../../main/core/exchange-hold';
+import { ExchangeHolds, signInRefusal, tokenExchangeOf } from '../../../main/core/exchange-hold';
+import { TokenDeskError } from '../../../main/model/errors';
 import type { Exchange, SecurityCheck } from '../../../main/model/types';
 
 function exchange(clientId: string, url: string, body: string | null, status: number | null = 200): Exchange {
@@ -132,5 +133,17 @@ describe('ExchangeHolds: a refused operation', () => {
       ),
     ).rejects.toThrow('invalid_grant');
     expect(recorded.map((e) => e.security)).toEqual([undefined]);
+  });
+});
+
+describe('signInRefusal', () => {
+  it('turns a sign-in refused by its own check into the check list and the authorization response record', () => {
+    const error = new TokenDeskError('state_mismatch', 'mix-up', { refusal: { failed: { id: 'iss', reason: 'mismatch' }, facts: { pkce: 'S256' } } });
+    const refusal = signInRefusal(error, [exchange('a', 'https://as/par', 'client_id=a')], { clientId: 'a', callbackUrl: 'http://127.0.0.1/cb?code=c', now: 42 })!;
+    expect(refusal.security.find((c) => c.id === 'iss')).toEqual({ id: 'iss', outcome: 'failed', reason: 'mismatch' });
+    expect(refusal.security.find((c) => c.id === 'transport')).toMatchObject({ outcome: 'verified', reason: 'tls' });
+    expect(refusal.record()).toMatchObject({ clientId: 'a', method: 'GET', url: 'http://127.0.0.1/cb?code=c', startedAt: 42, status: null, error: 'mix-up' });
+    expect(signInRefusal(new TokenDeskError('provider_rejected', 'no'), [], { clientId: 'a', callbackUrl: 'x', now: 0 })).toBeNull();
+    expect(signInRefusal(new Error('boom'), [], { clientId: 'a', callbackUrl: 'x', now: 0 })).toBeNull();
   });
 });
