@@ -23,8 +23,11 @@ export class AppState {
 
   start(): () => void {
     void this.desk.load();
+    // After the first requests have gone out: main answers them meanwhile.
+    const prepare = setTimeout(this.i18n.prepare, 0);
     this.clock.start();
     return () => {
+      clearTimeout(prepare);
       this.clock.stop();
       this.desk.dispose();
     };

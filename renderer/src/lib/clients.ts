@@ -62,8 +62,14 @@ export function environmentOf(client: ClientView): EnvKey {
 
 const STATE_ORDER: Record<ClientState, number> = { error: 0, needs_signin: 1, expired: 2, expiring: 3, refreshing: 4, valid: 5, none: 6 };
 
+/**
+ * One collator for every comparison: String.prototype.localeCompare looks its collator up on each
+ * call, which cost a third of the first render of 1,000 clients (npm run bench).
+ */
+const collator = new Intl.Collator();
+
 function byName(a: ClientView, b: ClientView): number {
-  return a.config.name.localeCompare(b.config.name);
+  return collator.compare(a.config.name, b.config.name);
 }
 
 export function compareClients(sort: SortKey): (a: ClientView, b: ClientView) => number {
@@ -90,5 +96,5 @@ export function listClients(clients: readonly ClientView[], options: ListOptions
     if (!list) groups.set(key, (list = []));
     list.push(client);
   }
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, list]) => ({ key, clients: list }));
+  return [...groups.entries()].sort(([a], [b]) => collator.compare(a, b)).map(([key, list]) => ({ key, clients: list }));
 }
