@@ -145,6 +145,24 @@ describe('the client editor', () => {
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
   });
 
+  test('row 2: what only main can judge (a private key it cannot read) comes into view', async () => {
+    const { page } = h;
+    const dialog = await openNew('oauth2');
+    await dialog.locator('#f-name').fill('Bad key');
+    await dialog.locator('#f-clientId').fill('app');
+    await dialog.locator('#f-grant').selectOption('client_credentials');
+    await dialog.locator('#f-tokenUrl').fill(`${h.sandbox.url}/oauth2/token`);
+    await dialog.locator('#f-clientAuth').selectOption('private_key_jwt');
+    await dialog.locator('#f-privateKey').fill('not a key');
+    await dialog.getByRole('button', { name: 'Create client' }).click();
+    const panel = dialog.locator('.error-panel');
+    await panel.waitFor();
+    expect(await panel.textContent()).toContain('That is not a private key');
+    // Before: the server's one error sat below the fold, out of sight.
+    await expect.poll(() => inView(page, 'dialog .error-panel')).toBe(true);
+    await discard();
+  });
+
   test('editing a generic client opens the advanced settings it uses', async () => {
     const { page } = h;
     await page.getByRole('button', { name: 'Edit' }).click();
