@@ -1,10 +1,11 @@
 /**
  * The command line's end of the agent socket: connect to the running app, check the protocol
- * version, then forward DeskApi calls. node:net only, so `tokendesk token` can use it without
- * loading the core.
+ * version, then forward DeskApi calls as operations of the table (main/model/operations.ts, types
+ * only here). node:net only, so `tokendesk token` can use it without loading the core.
  */
 import net from 'node:net';
 import type { DeskApi } from '../core/desk-api';
+import type { OperationInput, OperationName } from '../model/operations';
 import { TokenDeskError } from '../model/errors';
 import type { ErrorInfo } from '../model/types';
 import {
@@ -34,7 +35,7 @@ const NOT_LISTENING = new Set(['ENOENT', 'ECONNREFUSED', 'ENOTSOCK', 'ECONNRESET
 
 export interface AgentConnection {
   readonly hello: AgentHello;
-  call(method: AgentMethod, params: unknown[], timeoutMs?: number): Promise<unknown>;
+  call(operation: OperationName, input: unknown, timeoutMs?: number): Promise<unknown>;
   close(): void;
 }
 
@@ -136,6 +137,38 @@ export async function connectAgent(socketPath: string, opts: { timeoutMs?: numbe
   };
 }
 
+/** One operation and its input. */
+type Call = { [N in OperationName]: [N, OperationInput<N>] }[OperationName];
+
+/** Each DeskApi method the command line uses, as the operation that serves it. */
+const CALLS: { [M in AgentMethod]: (...args: Parameters<DeskApi[M]>) => Call } = {
+  info: () => ['app:info', undefined],
+  listClients: () => ['clients:list', undefined],
+  getClient: (ref) => ['clients:get', { clientId: ref }],
+  createClient: (input) => ['clients:create', input],
+  removeClient: (ref) => ['clients:remove', { clientId: ref }],
+  issue: (ref) => ['token:issue', { clientId: ref }],
+  beginSignIn: (ref, opts = {}) => ['auth:begin', { clientId: ref, ...opts }],
+  completeSignIn: (ref, callbackUrl) => ['auth:finish', { clientId: ref, callbackUrl }],
+  refresh: (ref) => ['token:refresh', { clientId: ref }],
+  validToken: (ref, opts = {}) => ['token:valid', { clientId: ref, ...opts }],
+  revoke: (ref) => ['token:revoke', { clientId: ref }],
+  signOut: (ref) => ['auth:signOut', { clientId: ref }],
+  userInfo: (ref) => ['auth:userInfo', { clientId: ref }],
+  reveal: (ref, which) => ['token:reveal', { clientId: ref, which }],
+  exchanges: (ref, reveal) => ['exchanges:list', { clientId: ref, reveal }],
+  discover: (issuer, network = {}) => ['clients:discover', { issuer, ...network }],
+  requestHeaders: (ref, request) => ['token:headers', { clientId: ref, ...request }],
+  beginDeviceSignIn: (ref) => ['auth:deviceBegin', { clientId: ref }],
+  completeDeviceSignIn: (ref) => ['auth:deviceComplete', { clientId: ref }],
+  introspect: (ref, which) => ['token:introspect', { clientId: ref, ...(which ? { which } : {}) }],
+  addSink: (ref, sink) => ['sinks:add', { clientId: ref, sink }],
+  removeSink: (ref, sinkId) => ['sinks:remove', { clientId: ref, sinkId }],
+  previewImport: (source) => ['import:preview', source],
+  applyImport: (id, options = {}) => ['import:apply', { id, ...options }],
+  exportClients: (refs, includeSecrets) => ['clients:export', { ...(refs ? { clientIds: refs } : {}), includeSecrets }],
+};
+
 /** A CliDesk that forwards every call to the app. */
 export function agentDesk(connection: AgentConnection): CliDesk {
   const desk: Record<string, unknown> = {
@@ -144,7 +177,11 @@ export function agentDesk(connection: AgentConnection): CliDesk {
   for (const method of AGENT_METHODS) {
     // A device sign-in waits for a person on another device, up to the code's lifetime.
     const timeoutMs = method === 'completeDeviceSignIn' ? DEVICE_SIGN_IN_TIMEOUT_MS : undefined;
-    desk[method] = (...params: unknown[]) => connection.call(method, params, timeoutMs);
+    const toCall = CALLS[method] as (...args: unknown[]) => Call;
+    desk[method] = (...args: unknown[]) => {
+      const [operation, input] = toCall(...args);
+      return connection.call(operation, input, timeoutMs);
+    };
   }
   return desk as CliDesk;
 }

@@ -1,19 +1,22 @@
 /**
  * The agent socket (ssh-agent's idea): the running desktop app answers the command line on a
  * per-user local socket, so the CLI never refreshes behind the app's back. Newline-delimited JSON,
- * one object per line: `{id, method, params}` → `{id, ok: true, value}` | `{id, ok: false, error}`.
- * Both ends import this file; it stays free of zod and of the core so the CLI's fast path can load it.
+ * one object per line: `{id, method, params}` → `{id, ok: true, value}` | `{id, ok: false, error}`,
+ * where method is an operation of main/model/operations.ts and params its input (the same schema
+ * as IPC's). Both ends import this file; it stays free of zod and of the core so the CLI's fast
+ * path can load it.
  */
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { DeskApi } from '../core/desk-api';
+import type { OperationName } from '../model/operations';
 import type { ErrorInfo } from '../model/types';
 
-/** Bumped when a method changes meaning; the server rejects other versions with a clear error. */
-export const AGENT_PROTOCOL_VERSION = 1;
+/** Bumped when a method changes meaning; the server rejects other versions with a clear error. 2: the operations table. */
+export const AGENT_PROTOCOL_VERSION = 2;
 
-/** The DeskApi methods the agent answers: what the command line needs, nothing more. */
+/** The DeskApi methods the command line calls, through the agent (client.ts) or standalone. */
 export const AGENT_METHODS = [
   'info',
   'listClients',
@@ -46,7 +49,7 @@ export type AgentMethod = (typeof AGENT_METHODS)[number];
 /** `hello` checks the protocol version before any other request. */
 export type AgentRequest =
   | { id: number; method: 'hello'; params: { version: number } }
-  | { id: number; method: AgentMethod; params: unknown[] };
+  | { id: number; method: OperationName; params: unknown };
 
 export type AgentResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: ErrorInfo };
 

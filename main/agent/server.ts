@@ -2,28 +2,18 @@
  * The app's end of the agent socket: plain Node (node:net), hosted by the Electron shell and by
  * tests alike. Only the user can reach it: a Unix socket 0600 inside a 0700 directory, or on
  * Windows a named pipe (whose default DACL gives other accounts read access only, which is not
- * enough to send a request). Every request is checked against a schema before it reaches the core,
- * as the IPC handlers do (one contract for every door).
+ * enough to send a request). Every request is an operation of the table every door serves
+ * (main/model/operations.ts), checked against its schema before it reaches the core.
  */
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import type { DeskApi } from '../core/desk-api';
-import { TokenDeskError, toErrorInfo } from '../model/errors';
-import type { TokenSet } from '../model/types';
-import { checkClientInput } from '../core/clients';
-import { LIMITS } from '../model/limits';
-import { applyImportSchema, clientInputSchema, importSourceSchema, sinkInputSchema, type ClientInput } from '../model/schemas';
+import { serve, type Dispatch } from '../core/serve';
+import { TokenDeskError } from '../model/errors';
 import { connectAgent } from './client';
-import {
-  AGENT_PROTOCOL_VERSION,
-  lineSplitter,
-  MAX_REQUEST_BYTES,
-  type AgentHello,
-  type AgentMethod,
-  type AgentResponse,
-} from './protocol';
+import { AGENT_PROTOCOL_VERSION, lineSplitter, MAX_REQUEST_BYTES, type AgentHello, type AgentResponse } from './protocol';
 
 export { defaultSocketPath } from './protocol';
 
@@ -32,55 +22,13 @@ export interface AgentServer {
   close(): Promise<void>;
 }
 
-const ref = z.string().min(1).max(LIMITS.refChars);
-const noArgs = z.tuple([]);
-const byRef = z.tuple([ref]);
-
-const paramSchemas: Record<AgentMethod, z.ZodType<unknown[]>> = {
-  info: noArgs,
-  listClients: noArgs,
-  getClient: byRef,
-  createClient: z.tuple([clientInputSchema]),
-  removeClient: byRef,
-  issue: byRef,
-  beginSignIn: z.union([
-    byRef,
-    z.tuple([ref, z.object({ redirectUri: z.string().min(1).max(2000).optional(), reconsent: z.boolean().optional() })]),
-  ]),
-  completeSignIn: z.tuple([ref, z.string().min(1).max(8000)]),
-  refresh: byRef,
-  validToken: z.union([byRef, z.tuple([ref, z.object({ minValidMs: z.number().int().min(0).max(3650 * 86_400_000).optional() })])]),
-  revoke: byRef,
-  signOut: byRef,
-  userInfo: byRef,
-  reveal: z.tuple([ref, z.enum(['access', 'refresh'])]),
-  exchanges: z.tuple([ref, z.boolean()]),
-  discover: z.union([
-    z.tuple([z.string().min(1).max(2000)]),
-    z.tuple([z.string().min(1).max(2000), z.object({ proxy: z.string().max(2000).nullable().optional(), caCertificates: z.string().max(200_000).nullable().optional() })]),
-  ]),
-  beginDeviceSignIn: byRef,
-  completeDeviceSignIn: byRef,
-  introspect: z.union([byRef, z.tuple([ref, z.enum(['access', 'refresh'])])]),
-  requestHeaders: z.tuple([ref, z.object({ method: z.string().min(1).max(20).optional(), url: z.string().min(1).max(8000).nullable().optional() })]),
-  addSink: z.tuple([ref, sinkInputSchema]),
-  removeSink: z.tuple([ref, z.string().min(1).max(4096)]),
-  previewImport: z.tuple([importSourceSchema]),
-  applyImport: z.union([z.tuple([ref]), z.tuple([ref, applyImportSchema])]),
-  exportClients: z.tuple([z.array(ref).max(10_000).optional(), z.boolean()]),
-};
-
-const requestSchema = z.union([
-  z.object({ id: z.number().int(), method: z.literal('hello'), params: z.object({ version: z.number().int() }) }),
-  z.object({
-    id: z.number().int(),
-    method: z.enum(Object.keys(paramSchemas) as [AgentMethod, ...AgentMethod[]]),
-    params: z.array(z.unknown()),
-  }),
-]);
+/** The envelope; params are checked by the operation's own schema (serve()). */
+const requestSchema = z.object({ id: z.number().int(), method: z.string().max(100), params: z.unknown().optional() });
+const helloSchema = z.object({ version: z.number().int() });
 
 export async function startAgentServer(desk: DeskApi, opts: { socketPath: string; appName?: string }): Promise<AgentServer> {
   const { socketPath } = opts;
+  const dispatch = serve('agent', { desk });
   const hello: AgentHello = { version: AGENT_PROTOCOL_VERSION, pid: process.pid, app: opts.appName ?? 'TokenDesk' };
   if (process.platform !== 'win32') await prepareUnixSocket(socketPath);
 
@@ -95,7 +43,7 @@ export async function startAgentServer(desk: DeskApi, opts: { socketPath: string
     socket.on(
       'data',
       lineSplitter(
-        (line) => void answer(desk, hello, line).then(reply),
+        (line) => void answer(dispatch, hello, line).then(reply),
         MAX_REQUEST_BYTES,
         () => socket.destroy(),
       ),
@@ -123,7 +71,7 @@ export async function startAgentServer(desk: DeskApi, opts: { socketPath: string
   };
 }
 
-async function answer(desk: DeskApi, hello: AgentHello, line: string): Promise<AgentResponse> {
+async function answer(dispatch: Dispatch, hello: AgentHello, line: string): Promise<AgentResponse> {
   let raw: unknown;
   try {
     raw = JSON.parse(line);
@@ -136,43 +84,20 @@ async function answer(desk: DeskApi, hello: AgentHello, line: string): Promise<A
     return { id, ok: false, error: { code: 'bad_request', message: `Not a TokenDesk agent request: ${parsed.error.issues[0]?.message ?? 'invalid'}.` } };
   }
   const request = parsed.data;
-  if (request.method === 'hello') {
-    if (request.params.version !== AGENT_PROTOCOL_VERSION) {
-      return {
-        id,
-        ok: false,
-        error: {
-          code: 'unsupported',
-          message: `The TokenDesk app speaks agent protocol ${AGENT_PROTOCOL_VERSION}, the command line ${request.params.version}: update both to the same version.`,
-        },
-      };
-    }
-    return { id, ok: true, value: hello };
+  if (request.method !== 'hello') return { id, ...(await dispatch(request.method, request.params)) };
+  const version = helloSchema.safeParse(request.params);
+  if (!version.success || version.data.version !== AGENT_PROTOCOL_VERSION) {
+    const theirs = version.success ? version.data.version : 'unknown';
+    return {
+      id,
+      ok: false,
+      error: {
+        code: 'unsupported',
+        message: `The TokenDesk app speaks agent protocol ${AGENT_PROTOCOL_VERSION}, the command line ${theirs}: update both to the same version.`,
+      },
+    };
   }
-  const params = paramSchemas[request.method].safeParse(request.params);
-  if (!params.success && request.method === 'createClient') {
-    // The same words as standalone for the same input: the core's check names the field and the limit.
-    try {
-      checkClientInput(request.params[0] as ClientInput);
-    } catch (error) {
-      return { id, ok: false, error: toErrorInfo(error) };
-    }
-  }
-  if (!params.success) {
-    return { id, ok: false, error: { code: 'bad_request', message: `Invalid arguments for ${request.method}: ${params.error.issues[0]?.message ?? 'invalid'}.` } };
-  }
-  try {
-    const method = desk[request.method] as (...args: unknown[]) => unknown;
-    const value = await method.apply(desk, params.data);
-    return { id, ok: true, value: request.method === 'validToken' ? withoutRaw(value as TokenSet) : (value ?? null) };
-  } catch (error) {
-    return { id, ok: false, error: toErrorInfo(error) };
-  }
-}
-
-/** The command line prints the token, never the provider's raw response or cookies: keep them in the app. */
-function withoutRaw(token: TokenSet): TokenSet {
-  return { ...token, raw: null, cookies: null };
+  return { id, ok: true, value: hello };
 }
 
 /**

@@ -1,6 +1,9 @@
-/** What every importer produces, and what the preview shows before anything is saved. */
+/** What every importer produces; the preview it leads to travels to the renderer, so its types live in main/model/operations.ts. */
 import type { ClientInput } from '../model/schemas';
 import { format, type MessageText } from '../model/messages';
+import type { Skipped } from '../model/operations';
+
+export type { ImportCandidate, ImportPreview, Skipped } from '../model/operations';
 
 /** One file handed to the importer: Bruno folders arrive as many, with paths relative to the folder. */
 export interface ImportFile {
@@ -29,33 +32,7 @@ export interface FoundAuth {
   extraParams?: Record<string, string> | undefined;
 }
 
-export interface Skipped {
-  source: string;
-  /** English, for the command line; `text` is the same as a message code the app translates. */
-  reason: string;
-  text?: MessageText;
-}
-
 export const skip = (source: string, text: MessageText): Skipped => ({ source, reason: format(text), text });
-
-/** A client the import would create: its settings without the secrets (those stay sealed in main). */
-export interface ImportCandidate {
-  input: ClientInput;
-  sources: string[];
-  hasSecret: boolean;
-  hasPassword: boolean;
-  /** The client cannot work without a secret the file did not hold: the import asks for it. */
-  needsSecret: boolean;
-  needsPassword: boolean;
-}
-
-export interface ImportPreview {
-  /** Identifies the pending import for applyImport. */
-  id: string;
-  format: string;
-  clients: ImportCandidate[];
-  skipped: Skipped[];
-}
 
 /** An importer's raw result: found settings (or ready inputs, for TokenDesk's own export) and what it skipped. */
 export interface Parsed {

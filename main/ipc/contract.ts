@@ -1,89 +1,52 @@
 /**
- * Every IPC channel between main and renderer, in one place (GitHub Desktop's ipc-shared.ts):
- * the zod schema of its input (checked in main by handle()), and its output type.
- * The preload exposes one function per channel; the renderer imports only types from here.
+ * The IPC contract between main and the renderer: the channels are the operations the 'ipc' door
+ * serves (main/model/operations.ts: one zod schema per input, checked in main before the desk sees
+ * it), their output types, and the events. The renderer imports only types from here.
  */
-import { z } from 'zod';
-import { clientInputSchema, copyFormatSchema, idSchema as id, settingsSchema, type ClientInput, type Settings } from '../model/schemas';
-import type { AppInfo, ClientView, ErrorInfo, Exchange, Notice, ProviderInfo, ServerMetadata, TokenDetail } from '../model/types';
+import type { ClientInput, Settings } from '../model/schemas';
+import type { ClientView, ErrorInfo, Notice } from '../model/types';
+import type { OperationInput, OperationOutput, ServedOn } from '../model/operations';
+import { apiName, EVENT_NAMES, IPC_CHANNELS, type ApiName } from './channels';
 
-// What the renderer needs of the ground floor, from the one file it imports (as types only).
+// What the renderer needs of the ground floor and the core's views, from the one file it imports (as types only).
 export type * from '../model/types';
 export type { MessageCode, MessageParam, MessageParams, MessageText } from '../model/messages';
 export type { ClientInput, Settings };
+export type { SinkInput } from '../model/schemas';
+export type { ImportCandidate, ImportPreview, PendingSignInView, SinkResult, Skipped } from '../model/operations';
+export { apiName, IPC_CHANNELS, type ApiName };
 
-const url = z.string().min(1).max(2000);
+export type Channel = ServedOn<'ipc'>;
+export type ChannelInput<C extends Channel> = OperationInput<C>;
+export type ChannelOutput<C extends Channel> = OperationOutput<C>;
 
-const clientRef = z.object({ clientId: id });
-const none = z.undefined();
-
-/** channel → input schema and output type. */
-export const channels = {
-  'app:info': { input: none, output: {} as AppInfo },
-  'providers:list': { input: none, output: {} as ProviderInfo[] },
-  'settings:get': { input: none, output: {} as Settings },
-  'settings:set': { input: settingsSchema.partial(), output: {} as Settings },
-  'clients:list': { input: none, output: {} as ClientView[] },
-  'clients:create': { input: clientInputSchema, output: {} as ClientView },
-  'clients:update': { input: z.object({ clientId: id, input: clientInputSchema }), output: {} as ClientView },
-  'clients:duplicate': { input: clientRef, output: {} as ClientView },
-  'clients:remove': { input: clientRef, output: null },
-  'clients:export': {
-    input: z.object({ clientIds: z.array(id).max(10_000).optional(), includeSecrets: z.boolean() }),
-    output: '' as string,
-  },
-  'clients:import': { input: z.object({ json: z.string().max(10_000_000) }), output: {} as ClientView[] },
-  /** RFC 8414 / OpenID Connect Discovery for the editor, before the client exists. */
-  'clients:discover': {
-    input: z.object({ issuer: url, proxy: url.nullable().optional(), caCertificates: z.string().max(200_000).nullable().optional() }),
-    output: {} as ServerMetadata,
-  },
-  'clients:refreshDiscovery': { input: clientRef, output: {} as ClientView },
-  'token:issue': { input: clientRef, output: {} as ClientView },
-  'token:refresh': { input: clientRef, output: {} as ClientView },
-  'token:revoke': { input: clientRef, output: {} as ClientView },
-  'token:reveal': { input: z.object({ clientId: id, which: z.enum(['access', 'refresh']) }), output: '' as string },
-  'token:detail': { input: z.object({ clientId: id, reveal: z.boolean() }), output: {} as TokenDetail | null },
-  'token:copy': { input: z.object({ clientId: id, format: copyFormatSchema }), output: null },
-  'auth:signIn': {
-    input: z.object({ clientId: id, mode: z.enum(['window', 'browser']).optional() }),
-    output: {} as ClientView,
-  },
-  /** Paste mode: the full address the browser was sent to. */
-  'auth:complete': { input: z.object({ clientId: id, callbackUrl: url }), output: {} as ClientView },
-  'auth:cancel': { input: clientRef, output: null },
-  'auth:signOut': { input: clientRef, output: {} as ClientView },
-  'auth:userInfo': { input: clientRef, output: {} as unknown },
-  'auth:reconsent': { input: clientRef, output: {} as ClientView },
-  'exchanges:list': { input: z.object({ clientId: id, reveal: z.boolean() }), output: {} as Exchange[] },
-  'notices:list': { input: none, output: {} as Notice[] },
-  'notices:dismiss': { input: z.object({ id }), output: null },
-} as const;
-
-export type Channel = keyof typeof channels;
-export type ChannelInput<C extends Channel> = z.input<(typeof channels)[C]['input']>;
-export type ChannelOutput<C extends Channel> = (typeof channels)[C]['output'];
+/** The list the preload is built from is exactly the 'ipc' door's operations (test/main/doors.test.ts checks the values). */
+type Listed = (typeof IPC_CHANNELS)[number];
+const _listedAreServed: readonly Channel[] = IPC_CHANNELS;
+const _servedAreListed: [Exclude<Channel, Listed>] extends [never] ? true : Exclude<Channel, Listed> = true;
 
 /** main → renderer events. */
 export interface Events {
   'clients:changed': ClientView[];
-  /** The sign-in of a client waits for the user to paste the address (system browser, non-loopback redirect). */
-  'auth:awaitingPaste': { clientId: string; authorizeUrl: string };
+  /**
+   * A sign-in waits for the user (issue #13 row 3): the panel offers its link (Open again, Copy link);
+   * 'browser' waits also take a pasted address, 'window' ones never do.
+   */
+  'auth:awaitingPaste': { clientId: string; authorizeUrl: string; mode?: 'window' | 'browser' };
+  /** RFC 8628 §3.5 slow_down: the device sign-in now polls every intervalMs. */
+  'auth:deviceInterval': { clientId: string; intervalMs: number };
   'notices:changed': Notice[];
 }
 export type EventName = keyof Events;
-export const eventNames: EventName[] = ['clients:changed', 'auth:awaitingPaste', 'notices:changed'];
+export const eventNames: readonly EventName[] = EVENT_NAMES;
 
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 
 /** window.tokendesk: one function per channel, one subscription per event. */
 export type TokenDeskApi = {
-  [C in Channel as ApiName<C>]: (ChannelInput<C> extends undefined
+  [C in Channel as ApiName<C>]: ChannelInput<C> extends undefined
     ? () => Promise<IpcResult<ChannelOutput<C>>>
-    : (input: ChannelInput<C>) => Promise<IpcResult<ChannelOutput<C>>>);
+    : (input: ChannelInput<C>) => Promise<IpcResult<ChannelOutput<C>>>;
 } & {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
 };
-
-/** 'clients:create' → 'clientsCreate' */
-export type ApiName<C extends string> = C extends `${infer A}:${infer B}` ? `${A}${Capitalize<B>}` : C;

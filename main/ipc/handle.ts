@@ -3,8 +3,8 @@
  * GitHub Desktop's isTrustedIPCSender): only the app's own top-level renderer frame may call.
  * Takes ipcMain as a parameter so it is tested under plain Node.
  */
-import { channels, type Channel, type IpcResult } from './contract';
-import { dispatch, type Handlers } from './handlers';
+import { IPC_CHANNELS, type IpcResult } from './contract';
+import type { Dispatch } from './handlers';
 
 export interface SenderFrame {
   url: string;
@@ -27,15 +27,14 @@ export function isTrustedSender(frame: SenderFrame | null, appUrl: string): bool
   }
 }
 
-export function registerIpc(ipcMain: IpcMainLike, handlers: Handlers, appUrl: string): () => void {
-  const names = Object.keys(channels) as Channel[];
-  for (const channel of names) {
+export function registerIpc(ipcMain: IpcMainLike, dispatch: Dispatch, appUrl: string): () => void {
+  for (const channel of IPC_CHANNELS) {
     ipcMain.handle(channel, async (event, payload) => {
       if (!isTrustedSender(event.senderFrame, appUrl)) {
         return { ok: false, error: { code: 'untrusted_sender', message: `Refused ${channel}: the request did not come from TokenDesk's own window.` } };
       }
-      return dispatch(handlers, channel, payload);
+      return dispatch(channel, payload);
     });
   }
-  return () => names.forEach((channel) => ipcMain.removeHandler(channel));
+  return () => IPC_CHANNELS.forEach((channel) => ipcMain.removeHandler(channel));
 }

@@ -1,15 +1,14 @@
 /**
  * The browser door, composed: what main/index.ts does for the desktop window (the sandbox, the
- * core on the data directory, the sign-in drivers, the IPC handlers, the events), with a web
- * server in place of Electron. What only a desktop has is replaced honestly: no OAuth window
- * (sign-in goes to the browser, loopback or paste), no tray, no OS notifications (the page shows
- * the notices), and the clipboard is the page's own.
+ * core on the data directory, the sign-in drivers, the operations table served on 'web', the
+ * events), with a web server in place of Electron. What only a desktop has is replaced honestly:
+ * no OAuth window (sign-in goes to the browser, loopback or paste), no tray, no OS notifications
+ * (the page shows the notices), and the clipboard is the page's own (token:copyText).
  */
 import { TokenDesk } from '../core/desk';
-import { TokenDeskError, toErrorInfo } from '../model/errors';
+import { serve } from '../core/serve';
 import { SignInCoordinator } from '../core/signin';
-import { channels, type AppInfo, type IpcResult } from '../ipc/contract';
-import { createHandlers, dispatch } from '../ipc/handlers';
+import type { AppWarning } from '../model/types';
 import { startLoopbackListener } from '../oauth/signin';
 import { startSandbox } from '../sandbox';
 import { startWebServer } from './server';
@@ -32,7 +31,7 @@ export interface WebDoor {
 }
 
 /** Shown in the page's banner (the renderer translates it by its code). */
-export const BROWSER_DOOR_WARNING: AppInfo['warnings'][number] = {
+export const BROWSER_DOOR_WARNING: AppWarning = {
   code: 'browser_door',
   message:
     'TokenDesk is running in a browser tab (tokendesk ui): no tray and no system notifications (notices appear on this page), and sign-in happens in this browser.',
@@ -58,19 +57,7 @@ export async function startWebDoor(opts: WebDoorOptions): Promise<WebDoor> {
     openExternal: async () => undefined,
     awaitingPaste: (event) => emit?.('auth:awaitingPaste', event),
   });
-  const handlers = createHandlers(
-    desk,
-    {
-      copy: () => {
-        throw new TokenDeskError('unsupported', 'In the browser, the page copies the token itself (api/copy-text).');
-      },
-    },
-    signIn,
-  );
-  handlers['app:info'] = () => {
-    const info = desk.info();
-    return { ...info, warnings: [...info.warnings, BROWSER_DOOR_WARNING] };
-  };
+  const dispatch = serve('web', { desk, signIn, warnings: [BROWSER_DOOR_WARNING] });
 
   let server;
   try {
@@ -79,8 +66,7 @@ export async function startWebDoor(opts: WebDoorOptions): Promise<WebDoor> {
       port: opts.port,
       idleMs: opts.idleMs,
       onIdle: opts.onIdle,
-      dispatch: (channel, payload) => dispatch(handlers, channel, payload),
-      extra: { 'copy-text': (body) => copyText(desk, body) },
+      dispatch,
     });
   } catch (error) {
     await desk.close();
@@ -104,19 +90,4 @@ export async function startWebDoor(opts: WebDoorOptions): Promise<WebDoor> {
       await sandbox.close();
     },
   };
-}
-
-/**
- * The page's clipboard: the token text for the format asked, sent only to this explicit request
- * (a click on Copy), with the same input schema as the IPC channel token:copy.
- */
-async function copyText(desk: TokenDesk, body: unknown): Promise<IpcResult<{ text: string; clearAfterSeconds: number }>> {
-  const parsed = channels['token:copy'].input.safeParse(body);
-  if (!parsed.success) return { ok: false, error: { code: 'bad_request', message: `Invalid input for copy-text: ${parsed.error.issues[0]?.message ?? 'invalid'}` } };
-  try {
-    const text = await desk.copyText(parsed.data.clientId, parsed.data.format);
-    return { ok: true, value: { text, clearAfterSeconds: desk.getSettings().clipboardClearSeconds } };
-  } catch (error) {
-    return { ok: false, error: toErrorInfo(error) };
-  }
 }

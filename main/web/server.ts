@@ -19,8 +19,6 @@ export type Dispatch = (channel: string, payload: unknown) => Promise<IpcResult<
 export interface WebServerOptions {
   rendererDir: string;
   dispatch: Dispatch;
-  /** Browser-only operations (the page's clipboard): path under /api/ → handler of the JSON body. */
-  extra?: Record<string, (body: unknown) => Promise<IpcResult<unknown>>>;
   /** 0: any free port. */
   port: number;
   idleMs: number;
@@ -106,8 +104,6 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     if (body === TOO_LARGE) return send(res, 413, 'Request too large');
     if (body === NOT_JSON) return sendJson(res, { ok: false, error: { code: 'bad_request', message: 'The request body is not JSON.' } });
     if (path.startsWith('/api/call/')) return sendJson(res, await opts.dispatch(decodeURIComponent(path.slice('/api/call/'.length)), body));
-    const extra = opts.extra?.[path.slice('/api/'.length)];
-    if (extra) return sendJson(res, await extra(body));
     return send(res, 404, 'Not found');
   };
 

@@ -8,8 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { channels, type EventName, type Events, type IpcResult } from '../../main/ipc/contract';
-import { apiName } from './api-name';
+import { apiName, IPC_CHANNELS, type EventName, type Events, type IpcResult } from '../../main/ipc/contract';
 import { ensureRendererBuilt, ROOT } from './e2e-build';
 import { findBrowser } from './find-browser';
 
@@ -148,7 +147,7 @@ export async function launchRenderer(dispatchCall: Dispatch, options: LaunchOpti
       Object.defineProperty(win, '__problems', { value: problems });
       win.document.addEventListener('securitypolicyviolation', (event) => problems.csp.push(`${event.violatedDirective}: ${event.blockedURI}`));
     },
-    { names: (Object.keys(channels) as (keyof typeof channels)[]).map((channel) => [channel, apiName(channel)] as const) },
+    { names: IPC_CHANNELS.map((channel) => [channel, apiName(channel)] as const) },
   );
   const errors: string[] = [];
   context.on('console', (message) => {

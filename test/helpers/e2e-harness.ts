@@ -1,6 +1,6 @@
 /**
  * The e2e harness: the built renderer in headless Chromium (e2e-browser.ts) with `window.tokendesk`
- * bridged to the REAL core (TokenDesk + the IPC handlers) running in the test's Node process
+ * bridged to the REAL core (TokenDesk + the operations table, as the 'ipc' door serves it) running in the test's Node process
  * against the built-in sandbox. What Electron's preload and ipcMain do in the app, an exposed
  * binding and an init script do here.
  *
@@ -18,7 +18,7 @@ import { TokenDeskError } from '../../main/model/errors';
 import { SignInCoordinator } from '../../main/core/signin';
 import { startLoopbackListener } from '../../main/oauth/signin';
 import type { EventName, Events, IpcResult } from '../../main/ipc/contract';
-import { createHandlers, dispatch } from '../../main/ipc/handlers';
+import { createHandlers } from '../../main/ipc/handlers';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../main/sandbox';
 import { launchRenderer, type BrowserHarness, type LaunchOptions } from './e2e-browser';
 
@@ -97,8 +97,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     awaitingPaste: (event) => void emit('auth:awaitingPaste', event),
   });
-  const handlers = createHandlers(desk, { copy: (text) => clipboard.push(text) }, signIn);
-  const call = (channel: string, input?: unknown) => dispatch(handlers, channel, input);
+  const dispatch = createHandlers(desk, { copy: (text) => clipboard.push(text) }, signIn);
+  const call = (channel: string, input?: unknown) => dispatch(channel, input);
   const offChange = desk.onChange((what) => {
     if (what === 'clients') void emit('clients:changed', desk.listClients());
     else void emit('notices:changed', desk.notices());

@@ -20,8 +20,8 @@ import { isoInstant, isValidInstant } from '../../main/model/dates';
 import { TokenDesk } from '../../main/core/desk';
 import { TokenDeskError } from '../../main/model/errors';
 import { SignInCoordinator } from '../../main/core/signin';
-import { channels } from '../../main/ipc/contract';
-import { createHandlers, dispatch } from '../../main/ipc/handlers';
+import { IPC_CHANNELS } from '../../main/ipc/contract';
+import { createHandlers } from '../../main/ipc/handlers';
 import { processCookieTokenResponse, processTokenResponse } from '../../main/oauth/normalize';
 import { errorFromResponse } from '../../main/oauth/provider-errors';
 
@@ -195,7 +195,7 @@ describe('fuzz (issue #11)', { timeout: 240_000 }, () => {
     });
 
     it('2,000 random agent lines: each answered or the connection closed; valid requests still answered', async () => {
-      const methods = ['hello', 'info', 'listClients', 'getClient', 'createClient', 'issue', 'refresh', 'validToken', 'reveal', 'exchanges', 'nosuch', '__proto__'];
+      const methods = ['hello', 'app:info', 'clients:list', 'clients:get', 'clients:create', 'token:issue', 'token:refresh', 'token:valid', 'token:reveal', 'exchanges:list', 'auth:signIn', 'nosuch', '__proto__'];
       const socket = net.createConnection(agent.socketPath);
       await new Promise<void>((resolve) => socket.once('connect', resolve));
       let buffered = '';
@@ -214,11 +214,11 @@ describe('fuzz (issue #11)', { timeout: 240_000 }, () => {
         const line =
           roll === 0
             ? String(value()).replace(/\n/g, ' ')
-            : JSON.stringify(roll === 1 ? value() : { id: i, method: pick(methods), params: random() < 0.2 ? value() : Array.from({ length: int(3) }, () => value(1)) });
+            : JSON.stringify(roll === 1 ? value() : { id: i, method: pick(methods), params: random() < 0.2 ? value() : { clientId: pick(['', 'x'.repeat(300), 'nobody', String(value())]), ...(value(1) as object) } });
         socket.write(`${line.replace(/\n/g, ' ')}\n`);
         sent++;
       }
-      socket.write(`${JSON.stringify({ id: 99_999, method: 'listClients', params: [] })}\n`);
+      socket.write(`${JSON.stringify({ id: 99_999, method: 'clients:list' })}\n`);
       const deadline = Date.now() + 60_000;
       while (!lines.some((line) => line.includes('"id":99999')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       socket.end();
@@ -242,13 +242,13 @@ describe('fuzz (issue #11)', { timeout: 240_000 }, () => {
         openExternal: async () => undefined,
         awaitingPaste: () => undefined,
       });
-      const handlers = createHandlers(desk, { copy: () => undefined }, signIn);
-      const names = [...Object.keys(channels), 'nosuch:channel', '__proto__'];
+      const dispatch = createHandlers(desk, { copy: () => undefined }, signIn);
+      const names = [...IPC_CHANNELS, 'nosuch:channel', '__proto__'];
       for (let i = 0; i < 2000; i++) {
         const channel = pick(names);
         // Keep the fuzz from deleting or renaming the two clients this test watches.
         if (channel === 'clients:remove' || channel === 'clients:update' || channel === 'auth:signOut' || channel === 'token:revoke') continue;
-        const result = await dispatch(handlers, channel, random() < 0.5 ? value() : { clientId: pick(['', 'x'.repeat(300), String(value())]), ...(value(1) as object) });
+        const result = await dispatch(channel, random() < 0.5 ? value() : { clientId: pick(['', 'x'.repeat(300), String(value())]), ...(value(1) as object) });
         expect(typeof result.ok).toBe('boolean');
         if (!result.ok) expect(typeof result.error.message).toBe('string');
       }

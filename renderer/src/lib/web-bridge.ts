@@ -64,7 +64,7 @@ export function webBridge(): TokenDeskApi {
     },
     // The server has no clipboard of ours: the page writes the text it is sent for this click.
     async tokenCopy(input: unknown): Promise<IpcResult<null>> {
-      const result = await post<{ text: string; clearAfterSeconds: number }>('/api/copy-text', input);
+      const result = await post<{ text: string; clearAfterSeconds: number }>('/api/call/token:copyText', input);
       if (!result.ok) return result;
       const { text, clearAfterSeconds } = result.value;
       try {

@@ -86,15 +86,19 @@ describe('agent socket', () => {
     });
   });
 
-  it('answers only the listed methods, with checked arguments', async () => {
+  it('answers the operations the agent door serves, with checked inputs', async () => {
     const call = (line: unknown) => rawRequest(server.socketPath, JSON.stringify(line));
-    expect(await call({ id: 1, method: 'exportClients', params: [undefined, true] })).toMatchObject({ id: 1, ok: false, error: { code: 'bad_request' } });
-    expect(await call({ id: 2, method: 'getClient', params: [42] })).toMatchObject({
+    expect(await call({ id: 1, method: 'auth:signIn', params: { clientId: 'x' } })).toEqual({
+      id: 1,
+      ok: false,
+      error: { code: 'unsupported', message: expect.stringMatching(/^auth:signIn is not offered here: the command line signs in through its own browser/) },
+    });
+    expect(await call({ id: 2, method: 'clients:get', params: { clientId: 42 } })).toMatchObject({
       id: 2,
       ok: false,
-      error: { code: 'bad_request', message: expect.stringMatching(/^Invalid arguments for getClient: /) },
+      error: { code: 'bad_request', message: expect.stringMatching(/^Invalid input for clients:get: clientId: /) },
     });
-    expect(await call({ id: 3, method: 'getClient', params: ['nobody'] })).toEqual({
+    expect(await call({ id: 3, method: 'clients:get', params: { clientId: 'nobody' } })).toEqual({
       id: 3,
       ok: false,
       error: {
@@ -104,7 +108,8 @@ describe('agent socket', () => {
       },
     });
     expect(await rawRequest(server.socketPath, 'not json')).toMatchObject({ id: 0, ok: false, error: { code: 'bad_request', message: 'The request is not JSON.' } });
-    expect(await call({ id: 4, method: 'listClients', params: [] })).toEqual({ id: 4, ok: true, value: [] });
+    expect(await call({ id: 4, method: 'clients:list' })).toEqual({ id: 4, ok: true, value: [] });
+    expect(await call({ id: 5, method: 'constructor', params: {} })).toMatchObject({ id: 5, ok: false, error: { code: 'bad_request', message: 'Unknown channel: constructor' } });
   });
 
   it('hands the token to the command line without the provider’s raw response', async () => {

@@ -2,9 +2,9 @@ import { describe, expect, it, vi } from 'vitest';
 import type { DeskApi } from '../../../main/core/desk-api';
 import { SignInCoordinator } from '../../../main/core/signin';
 import { TokenDeskError } from '../../../main/model/errors';
-import { channels } from '../../../main/ipc/contract';
+import { IPC_CHANNELS } from '../../../main/ipc/contract';
 import { isTrustedSender, registerIpc, type IpcMainLike } from '../../../main/ipc/handle';
-import { createHandlers, dispatch } from '../../../main/ipc/handlers';
+import { createHandlers } from '../../../main/ipc/handlers';
 
 const APP_URL = 'file:///opt/TokenDesk/resources/app.asar/out/renderer/index.html';
 
@@ -43,7 +43,7 @@ function setup(desk: DeskApi) {
 describe('IPC handle()', () => {
   it('registers every channel of the contract and removes them all again', () => {
     const { registered, unregister } = setup(fakeDesk());
-    expect([...registered.keys()].sort()).toEqual(Object.keys(channels).sort());
+    expect([...registered.keys()].sort()).toEqual([...IPC_CHANNELS].sort());
     unregister();
     expect(registered.size).toBe(0);
   });
@@ -53,6 +53,16 @@ describe('IPC handle()', () => {
     const { call } = setup(fakeDesk({ createClient }));
     const result = await call('clients:create', { name: 42, provider: 'nope' });
     expect(result).toEqual({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/^Invalid input for clients:create: name: /) } });
+    expect(createClient).not.toHaveBeenCalled();
+  });
+
+  it('words a broken limit as the command line does, naming the field and the limit', async () => {
+    const createClient = vi.fn();
+    const { call } = setup(fakeDesk({ createClient }));
+    expect(await call('clients:create', { name: 'n'.repeat(101), provider: 'daouoffice' })).toEqual({
+      ok: false,
+      error: { code: 'bad_request', message: 'The name is longer than 100 characters; nothing was saved.' },
+    });
     expect(createClient).not.toHaveBeenCalled();
   });
 
@@ -116,12 +126,12 @@ describe('IPC handle()', () => {
 describe('dispatch()', () => {
   it('rejects an unknown channel', async () => {
     const signIn = {} as SignInCoordinator;
-    const handlers = createHandlers(fakeDesk(), { copy: () => undefined }, signIn);
-    expect(await dispatch(handlers, 'fs:readFile', { path: '/etc/passwd' })).toEqual({
+    const dispatch = createHandlers(fakeDesk(), { copy: () => undefined }, signIn);
+    expect(await dispatch('fs:readFile', { path: '/etc/passwd' })).toEqual({
       ok: false,
       error: { code: 'bad_request', message: 'Unknown channel: fs:readFile' },
     });
-    expect(await dispatch(handlers, '__proto__', {})).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await dispatch('__proto__', {})).toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });
 });
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { IpcResult } from '../../../main/ipc/contract';
-import { channels } from '../../../main/ipc/contract';
+import { IPC_CHANNELS } from '../../../main/ipc/contract';
 import { defaultSocketPath } from '../../../main/agent/server';
 
 type Listener = (event: { senderFrame: { url: string; parent: null } }, payload: unknown) => Promise<IpcResult<unknown>>;
@@ -61,7 +61,7 @@ afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe('the Electron shell', () => {
   it('takes the single-instance lock, opens one secure window and registers every IPC channel', async () => {
-    await vi.waitFor(() => expect(handlers.size).toBe(Object.keys(channels).length), { timeout: 10_000 });
+    await vi.waitFor(() => expect(handlers.size).toBe(IPC_CHANNELS.length), { timeout: 10_000 });
     expect(lockRequests.count).toBe(1);
     expect(FakeBrowserWindow.instances).toHaveLength(1);
     expect(FakeBrowserWindow.instances[0]!.options['webPreferences']).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
