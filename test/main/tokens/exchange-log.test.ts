@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXCHANGE_HISTORY_LIMIT, ExchangeLog } from '../../../main/tokens/exchange-log';
+import { tempFolder } from '../../helpers/temp';
 
-const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tokendesk-exlog-'));
+const tempDir = () => tempFolder('tokendesk-exlog-');
 
 describe('ExchangeLog', () => {
   it('keeps the last 50 exchanges of a client, oldest first, in a 0600 file', () => {

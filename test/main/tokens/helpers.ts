@@ -1,6 +1,6 @@
 /** Builders shared by the token tests: a temp data directory, clients, token sets. */
 import fs from 'node:fs';
-import os from 'node:os';
+import { tempFolder } from '../../helpers/temp';
 import path from 'node:path';
 import { DEFAULT_REFRESH_POLICY } from '../../../main/model/defaults';
 import type { ClientConfig, TokenSet } from '../../../main/model/types';
@@ -10,8 +10,9 @@ import { TokenStore } from '../../../main/tokens/store';
 
 export const DAY = 86_400_000;
 
+/** Removed once the test file is done. */
 export function tempDir(prefix = 'tokendesk-tokens-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return tempFolder(prefix);
 }
 
 export function client(id: string, overrides: Partial<ClientConfig> = {}): ClientConfig {
