@@ -139,6 +139,11 @@ describe('the client editor', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep editing');
     await page.keyboard.press('Enter');
     expect(await dialog.locator('#f-name').inputValue()).toBe('Half typed');
+    // A second Escape answers the question with "keep editing": typed input is never lost to a key.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    expect(await dialog.locator('#f-name').inputValue()).toBe('Half typed');
+    expect(await dialog.getByRole('alert').count()).toBe(0);
     await dialog.getByRole('button', { name: 'Close' }).click();
     expect(await dialog.getByRole('alert').textContent()).toBe('Discard the changes you made?');
     await dialog.getByRole('button', { name: 'Discard' }).click();
