@@ -6,17 +6,20 @@
 import type { TokenDeskApi } from '../../../main/ipc/contract';
 import { Clock } from './clock.svelte';
 import { Desk } from './desk.svelte';
+import { DeviceSignIns } from './device.svelte';
 import { I18n } from './i18n/i18n.svelte';
 import { Ui } from './ui.svelte';
 
 export class AppState {
   readonly desk: Desk;
+  readonly devices: DeviceSignIns;
   readonly i18n: I18n;
   readonly clock = new Clock();
   readonly ui = new Ui();
 
   constructor(api: TokenDeskApi) {
     this.desk = new Desk(api);
+    this.devices = new DeviceSignIns(this.desk);
     const desk = this.desk;
     this.i18n = new I18n(() => desk.settings?.language ?? 'system');
   }

@@ -1,0 +1,121 @@
+/**
+ * The device sign-in panel (RFC 8628) in the app, judged by oidc-provider in-process: the user
+ * code and the verification page large, a QR code that decodes to verification_uri_complete,
+ * polling, approval (signed in), denial said plainly, and Cancel; light and dark axe-clean.
+ */
+import { create } from 'qrcode';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { axeViolations, screenshot, startHarness, type Harness } from '../helpers/e2e-harness';
+import { createClient, detail, detailButton, openClient } from '../helpers/e2e-steps';
+import { approveDevice } from '../helpers/oidc-device';
+import { startOidcProvider, type OidcProviderHandle } from '../helpers/oidc-provider';
+
+describe('device sign-in panel', () => {
+  let h: Harness;
+  let op: OidcProviderHandle;
+
+  beforeAll(async () => {
+    op = await startOidcProvider({
+      clients: [
+        {
+          client_id: 'e2e-tv',
+          token_endpoint_auth_method: 'none',
+          redirect_uris: [],
+          response_types: [],
+          grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+        },
+      ],
+      features: { deviceFlow: { enabled: true } },
+      configuration: { scopes: ['openid', 'offline_access'] },
+    });
+    h = await startHarness();
+    const metadata = await h.desk.discover(op.issuer);
+    await createClient(h, {
+      name: 'Living room TV',
+      provider: 'oauth2',
+      baseUrl: op.issuer,
+      clientId: 'e2e-tv',
+      scope: 'openid',
+      generic: {
+        grant: 'device_code',
+        authorizationUrl: null,
+        tokenUrl: `${op.issuer}/token`,
+        refreshUrl: null,
+        revocationUrl: null,
+        clientAuth: 'none',
+        paramsIn: 'body',
+        pkce: false,
+        extraParams: {},
+        responseFields: {},
+        username: null,
+        issuer: op.issuer,
+        metadata,
+      },
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await op?.stop();
+  });
+
+  async function startDeviceSignIn() {
+    const { page } = h;
+    await openClient(page, 'Living room TV');
+    await detailButton(page, 'Sign in with a code').click();
+    const panel = page.getByTestId('device-panel');
+    await panel.getByTestId('device-code').waitFor();
+    return panel;
+  }
+
+  test('shows the code, the page and its QR code large; approval signs in', async () => {
+    const { page } = h;
+    const panel = await startDeviceSignIn();
+    const code = (await panel.getByTestId('device-code').textContent())!.trim();
+    expect(code).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
+    expect(await panel.getByTestId('device-uri').textContent()).toBe(`${op.issuer}/device`);
+    const fontSize = await panel.getByTestId('device-code').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(fontSize).toBeGreaterThanOrEqual(32);
+    const qr = panel.getByTestId('device-qr');
+    const complete = `${op.issuer}/device?user_code=${code}`;
+    expect(await qr.getAttribute('aria-label')).toBe(`QR code of ${complete}`);
+    // The symbol drawn is the one the qrcode library encodes for verification_uri_complete (4-module quiet zone).
+    const { modules } = create(complete, { errorCorrectionLevel: 'M' });
+    const drawn = await qr.locator('path').getAttribute('d');
+    const expected = Array.from({ length: modules.size * modules.size }, (_, i) => [Math.floor(i / modules.size), i % modules.size])
+      .filter(([r, c]) => modules.get(r!, c!))
+      .map(([r, c]) => `M${c! + 4} ${r! + 4}h1v1h-1z`)
+      .join('');
+    expect(drawn).toBe(expected);
+    expect(await panel.getByRole('status').textContent()).toMatch(/Waiting for approval\. TokenDesk checks every 5 s\.\s+The code expires in/);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'device-panel-en');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'device-panel-dark-en');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    expect(await approveDevice(`${op.issuer}/device?user_code=${code}`)).toMatch(/Sign-in Success/);
+    await panel.waitFor({ state: 'detached', timeout: 20_000 });
+    await page.getByText('Signed in: Living room TV.').first().waitFor();
+    expect((await h.desk.getClient('Living room TV')).token).not.toBeNull();
+  });
+
+  test('a denial ends the sign-in with the reason in plain words', async () => {
+    const { page } = h;
+    const panel = await startDeviceSignIn();
+    const code = (await panel.getByTestId('device-code').textContent())!.trim();
+    await approveDevice(`${op.issuer}/device?user_code=${code}`, { deny: true });
+    await panel.waitFor({ state: 'detached', timeout: 20_000 });
+    await detail(page).getByText(`The sign-in was denied at ${new URL(op.issuer).host}: nobody is signed in. Start the device sign-in again to retry.`).first().waitFor();
+    await screenshot(page, 'device-denied-en');
+  });
+
+  test('Cancel stops the polling and closes the panel', async () => {
+    const { page } = h;
+    const panel = await startDeviceSignIn();
+    await panel.getByRole('button', { name: 'Cancel' }).click();
+    await panel.waitFor({ state: 'detached' });
+    await detail(page).getByText('The device sign-in was cancelled.').first().waitFor();
+    expect(await detailButton(page, 'Sign in with a code').isEnabled()).toBe(true);
+  });
+});
