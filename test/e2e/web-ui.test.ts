@@ -69,6 +69,16 @@ describe('tokendesk ui in Chromium', () => {
     const form = page.getByRole('form', { name: 'Finish signing in' });
     const link = form.getByRole('link', { name: 'Open the sign-in page' });
     await link.waitFor();
+    // Copy link: the waiting sign-in's page, through the table; Open again is the page's own job here.
+    const call = (name: string) =>
+      rawRequest(ui.port, {
+        method: 'POST',
+        path: `/api/call/${name}`,
+        headers: { host: `127.0.0.1:${ui.port}`, origin: ui.origin, cookie, 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: HEJHOME }),
+      }).then((response) => JSON.parse(response.body) as { ok: boolean; value?: unknown; error?: { code: string } });
+    expect(await call('auth:copyLink')).toEqual({ ok: true, value: await link.getAttribute('href') });
+    expect(await call('auth:reopen')).toMatchObject({ ok: false, error: { code: 'unsupported' } });
     const [popup] = await Promise.all([browser.context.waitForEvent('page'), link.click()]);
     await popup.waitForLoadState();
     await hejhomeLogin(popup);
