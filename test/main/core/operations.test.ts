@@ -16,6 +16,7 @@ import { IPC_CHANNELS, type IpcResult } from '../../../main/ipc/contract';
 import { registerIpc, type IpcMainLike } from '../../../main/ipc/handle';
 import { createHandlers } from '../../../main/ipc/handlers';
 import { startWebDoor, type WebDoor } from '../../../main/web/door';
+import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../../../main/sandbox';
 
 const APP_URL = 'file:///opt/TokenDesk/out/renderer/index.html';
 const names = Object.keys(operations) as OperationName[];
@@ -131,5 +132,39 @@ describe('the operations table', () => {
       ok: false,
       error: { code: 'unsupported', message: `token:copy is not offered here: ${operations['token:copy'].not.agent}.` },
     });
+  });
+});
+
+describe('operations that reached the window', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it('token:valid, token:headers and the sinks work through IPC; the provider’s raw response stays in main', async () => {
+    const created = await through('ipc', 'clients:create', {
+      name: 'daou',
+      provider: 'daouoffice',
+      baseUrl: sandbox.url,
+      clientId: SANDBOX_CREDENTIALS.daouoffice.clientId,
+      clientSecret: SANDBOX_CREDENTIALS.daouoffice.clientSecret,
+    });
+    expect(created.ok).toBe(true);
+    const valid = await through('ipc', 'token:valid', { clientId: 'daou', minValidMs: 60_000 });
+    expect(valid).toMatchObject({ ok: true, value: { accessToken: expect.stringMatching(/^eyJ/), raw: null, cookies: null } });
+    const access = (valid as { value: { accessToken: string } }).value.accessToken;
+    expect(await through('ipc', 'token:headers', { clientId: 'daou' })).toEqual({ ok: true, value: [`Authorization: Bearer ${access}`] });
+
+    const file = path.join(root, 'daou.env');
+    const added = await through('ipc', 'sinks:add', { clientId: 'daou', sink: { kind: 'dotenv', path: file, key: 'DAOU_TOKEN' } });
+    expect(added).toMatchObject({ ok: true, value: { written: true, error: null } });
+    expect(fs.readFileSync(file, 'utf8')).toBe(`DAOU_TOKEN='${access}'\n`);
+    const sinkId = (added as { value: { sink: { id: string } } }).value.sink.id;
+    const removed = await through('ipc', 'sinks:remove', { clientId: 'daou', sinkId });
+    expect(removed).toMatchObject({ ok: true, value: { config: { name: 'daou' } } });
+    expect((removed as { value: { config: { sinks?: unknown[] } } }).value.config.sinks ?? []).toEqual([]);
   });
 });
