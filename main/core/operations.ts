@@ -73,7 +73,12 @@ export const runs: { [N in OperationName]: Run<N> } = {
     return null;
   },
   'auth:reconsent': (ctx, { clientId }) => signInOf(ctx).reconsent(clientId),
-  'auth:copyLink': (ctx, { clientId }) => signInOf(ctx).link(clientId),
+  // The desktop writes its clipboard in main (the renderer may not); a tab writes the returned link itself.
+  'auth:copyLink': (ctx, { clientId }) => {
+    const link = signInOf(ctx).link(clientId);
+    ctx.copy?.(link, 0);
+    return link;
+  },
   'auth:reopen': async (ctx, { clientId }) => {
     await signInOf(ctx).reopen(clientId);
     return null;

@@ -135,7 +135,10 @@ export const operations = {
   'auth:complete': { input: z.object({ clientId: id, callbackUrl: url }), output: output<ClientView>(), not: { agent: APP_SIGN_IN } },
   'auth:cancel': { input: clientRef, output: null, not: { agent: APP_SIGN_IN } },
   'auth:reconsent': { input: clientRef, output: output<ClientView>(), not: { agent: APP_SIGN_IN } },
-  /** The authorization page of the sign-in that waits (issue #13 row 3, Copy link); not_found when none waits. */
+  /**
+   * The authorization page of the sign-in that waits (issue #13 row 3, Copy link), put on the door's
+   * clipboard where it has one (the desktop), and returned; not_found when none waits.
+   */
   'auth:copyLink': { input: clientRef, output: output<string>(), not: { agent: APP_SIGN_IN } },
   /** Open again: the system browser gets the page once more, or the OAuth window is replaced; same state and PKCE. */
   'auth:reopen': {

@@ -5,6 +5,7 @@
 import type { AppInfo, ClientInput, CopyFormat, Notice, ProviderInfo, Settings, TokenDeskApi } from '../../../main/ipc/contract';
 import type { ClientView, ErrorInfo, ServerMetadata } from '../../../main/ipc/contract';
 import { errorInfo, unwrap } from './api';
+import { browserDoor } from './door';
 import type { Message } from './messages';
 
 export type ActionKind = 'issue' | 'refresh' | 'revoke' | 'signIn' | 'signOut' | 'userInfo' | 'reconsent' | 'complete';
@@ -69,8 +70,9 @@ export class Desk {
         this.#bump();
       }),
       this.api.on('notices:changed', (notices) => (this.notices = notices)),
-      this.api.on('auth:awaitingPaste', ({ clientId, authorizeUrl }) => {
-        this.signingIn[clientId] = { mode: 'browser', authorizeUrl, paste: true };
+      // Every waiting sign-in announces its page; only a browser one takes a pasted address.
+      this.api.on('auth:awaitingPaste', ({ clientId, authorizeUrl, mode }) => {
+        this.signingIn[clientId] = { mode: mode ?? 'browser', authorizeUrl, paste: mode !== 'window' };
       }),
     );
     try {
@@ -169,6 +171,26 @@ export class Desk {
       delete this.signingIn[clientId];
     } catch (error) {
       this.errors[clientId] = this.fail(error);
+    }
+  }
+
+  /** "Open again": main opens the sign-in page in the browser once more, or a fresh sign-in window. */
+  async reopenSignIn(clientId: string): Promise<void> {
+    try {
+      await unwrap(this.api.authReopen({ clientId }));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** "Copy link": main puts the sign-in page's address on the desktop's clipboard; a browser tab writes its own. */
+  async copySignInLink(clientId: string): Promise<void> {
+    try {
+      const link = await unwrap(this.api.authCopyLink({ clientId }));
+      if (browserDoor) await navigator.clipboard.writeText(link);
+      this.announce({ key: 'done.linkCopied' });
+    } catch (error) {
+      this.fail(error);
     }
   }
 

@@ -60,6 +60,7 @@ export const en = {
   'done.rediscovered': 'Metadata of {name} read again.',
   'done.deleted': 'Client {name} deleted.',
   'done.imported': '{count} clients imported.',
+  'done.linkCopied': 'Sign-in link copied to the clipboard.',
 
   'state.none': 'No token',
   'state.valid': 'Valid',
@@ -272,6 +273,10 @@ export const en = {
   'signin.window': 'A sign-in window is open: finish signing in there. You can keep using TokenDesk meanwhile.',
   'signin.browser': "Your browser opened the provider's sign-in page. TokenDesk finishes as soon as the browser comes back.",
   'signin.cancel': 'Cancel sign-in',
+  'signin.openAgain': 'Open again',
+  'signin.openAgainWindow': 'Open the sign-in window again',
+  'signin.openAgainBrowser': 'Open the sign-in page in your browser again',
+  'signin.copyLink': 'Copy link',
   'device.action': 'Sign in with a code',
   'device.title': 'Sign in on another device',
   'device.step1': 'On a phone or computer, open',

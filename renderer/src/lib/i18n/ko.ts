@@ -62,6 +62,7 @@ export const ko: Catalogue = {
   'done.rediscovered': '{name}의 메타데이터를 다시 읽었습니다.',
   'done.deleted': '{name} 클라이언트를 삭제했습니다.',
   'done.imported': '클라이언트 {count}개를 가져왔습니다.',
+  'done.linkCopied': '로그인 링크를 클립보드에 복사했습니다.',
 
   'state.none': '토큰 없음',
   'state.valid': '유효',
@@ -274,6 +275,10 @@ export const ko: Catalogue = {
   'signin.window': '로그인 창이 열려 있습니다. 그 창에서 로그인을 마치세요. 그동안 TokenDesk를 계속 쓸 수 있습니다.',
   'signin.browser': '브라우저에서 공급자의 로그인 페이지가 열렸습니다. 브라우저가 돌아오면 TokenDesk가 로그인을 마칩니다.',
   'signin.cancel': '로그인 취소',
+  'signin.openAgain': '다시 열기',
+  'signin.openAgainWindow': '로그인 창을 다시 엽니다',
+  'signin.openAgainBrowser': '브라우저에서 로그인 페이지를 다시 엽니다',
+  'signin.copyLink': '링크 복사',
   'device.action': '코드로 로그인',
   'device.title': '다른 기기에서 로그인',
   'device.step1': '휴대폰이나 컴퓨터에서 다음 주소를 열고',
