@@ -136,11 +136,14 @@ describe('clients', () => {
     const before = h.desk.listClients().length;
     await page.getByRole('button', { name: 'Import' }).first().click();
     const importDialog = page.getByRole('dialog', { name: 'Import clients' });
-    await importDialog.getByLabel('Exported JSON').fill('{ not json');
-    await importDialog.getByRole('button', { name: 'Import' }).click();
+    const pasteBox = importDialog.getByLabel('Or paste it here (curl commands, an exported file)');
+    await pasteBox.fill('{ not json');
+    await importDialog.getByRole('button', { name: 'Preview' }).click();
     await importDialog.getByRole('alert').waitFor();
-    await importDialog.getByLabel('Exported JSON').fill(withSecrets);
-    await importDialog.getByRole('button', { name: 'Import' }).click();
+    await pasteBox.fill(withSecrets);
+    await importDialog.getByRole('button', { name: 'Preview' }).click();
+    // The preview comes first; nothing is saved until Import.
+    await importDialog.getByRole('button', { name: /^Import \d+ clients$/ }).click();
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     expect(h.desk.listClients().length).toBeGreaterThan(before);
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/\d+ clients imported/);

@@ -3,10 +3,14 @@
  * network actions in flight. Filled by the first load, kept current by main's events.
  */
 import type { AppInfo, ClientInput, CopyFormat, Notice, ProviderInfo, Settings, TokenDeskApi } from '../../../main/ipc/contract';
-import type { ClientView, ErrorInfo, ServerMetadata } from '../../../main/ipc/contract';
+import type { ClientView, ErrorInfo, ImportPreview, ServerMetadata, SinkResult } from '../../../main/ipc/contract';
+import type { ChannelInput } from '../../../main/ipc/contract';
 import { errorInfo, unwrap } from './api';
 import { browserDoor } from './door';
 import type { Message } from './messages';
+
+export type ImportSource = ChannelInput<'import:preview'>;
+export type SinkInput = ChannelInput<'sinks:add'>['sink'];
 
 export type ActionKind = 'issue' | 'refresh' | 'revoke' | 'signIn' | 'signOut' | 'userInfo' | 'reconsent' | 'complete';
 
@@ -267,11 +271,31 @@ export class Desk {
     }
   }
 
-  async importClients(json: string): Promise<ClientView[]> {
-    const views = await unwrap(this.api.clientsImport({ json }));
+  /** Main reads the files and seals any secret in them at once; nothing is saved until applyImport. */
+  previewImport(source: ImportSource): Promise<ImportPreview> {
+    return unwrap(this.api.importPreview(source));
+  }
+
+  async applyImport(id: string, only: number[], secrets: Record<string, { clientSecret?: string; password?: string }>): Promise<ClientView[]> {
+    const views = await unwrap(this.api.importApply({ id, only, secrets }));
     for (const view of views) this.#replace(view);
     this.announce({ key: 'done.imported', params: { count: views.length } });
     return views;
+  }
+
+  /** Adds a sink; the answer says whether the current token was written to it, and why not. */
+  async addSink(clientId: string, sink: SinkInput): Promise<SinkResult> {
+    const result = await unwrap(this.api.sinksAdd({ clientId, sink }));
+    this.#replace(result.client);
+    return result;
+  }
+
+  async removeSink(clientId: string, sinkId: string): Promise<void> {
+    try {
+      this.#replace(await unwrap(this.api.sinksRemove({ clientId, sinkId })));
+    } catch (error) {
+      this.fail(error);
+    }
   }
 
   exportClients(includeSecrets: boolean, clientIds?: string[]): Promise<string> {

@@ -3,7 +3,7 @@ import type { ClientState } from '../../../main/ipc/contract';
 import type { GroupKey, SortKey } from './clients';
 
 export type View = 'clients' | 'timeline' | 'settings';
-export type DetailTab = 'token' | 'response' | 'exchanges' | 'settings';
+export type DetailTab = 'token' | 'response' | 'exchanges' | 'sinks' | 'settings';
 export type Dialog =
   | { kind: 'editor'; clientId: string | null }
   | { kind: 'delete'; clientId: string }
