@@ -33,7 +33,7 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-/** clients:import takes up to 10 MB of JSON; nothing else comes near. */
+/** clients:import's 10 MB export fits; a larger import:preview (a big Bruno folder) goes through the app or `tokendesk import`. */
 const MAX_BODY_BYTES = 11 * 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
 
@@ -101,7 +101,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     if (path === '/api/events' && !post) return openStream(req, res);
     if (!post) return send(res, 405, 'Method not allowed');
     const body = await readJson(req);
-    if (body === TOO_LARGE) return send(res, 413, 'Request too large');
+    if (body === TOO_LARGE) return send(res, 413, `The request is larger than tokendesk ui accepts (${MAX_BODY_BYTES / 1024 / 1024} MB): import it in the desktop app or with tokendesk import.`);
     if (body === NOT_JSON) return sendJson(res, { ok: false, error: { code: 'bad_request', message: 'The request body is not JSON.' } });
     if (path.startsWith('/api/call/')) return sendJson(res, await opts.dispatch(decodeURIComponent(path.slice('/api/call/'.length)), body));
     return send(res, 404, 'Not found');

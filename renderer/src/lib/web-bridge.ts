@@ -45,7 +45,7 @@ export function webBridge(): TokenDeskApi {
         headers: { 'content-type': 'application/json' },
         body: input === undefined ? '' : JSON.stringify(input),
       });
-      if (!response.ok) return { ok: false, error: { code: 'untrusted_sender', message: await response.text() } };
+      if (!response.ok) return { ok: false, error: { code: response.status === 413 ? 'bad_request' : 'untrusted_sender', message: await response.text() } };
       return (await response.json()) as IpcResult<T>;
     } catch {
       return { ok: false, error: STOPPED };

@@ -127,6 +127,16 @@ describe('the operations table', () => {
     expect(await through(door, 'clients:get', { clientId: 'nobody' })).toMatchObject({ ok: false, error: { code: 'not_found', text: { code: 'client_not_found' } } });
   });
 
+  it('the browser door stops a body over 11 MB before parsing it, and says where a big import goes', async () => {
+    const response = await fetch(new URL('/api/call/import:preview', web.url), {
+      method: 'POST',
+      headers: { origin: `http://127.0.0.1:${web.port}`, 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ files: [{ path: 'big.json', text: 'x'.repeat(12 * 1024 * 1024) }] }),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.text()).toBe('The request is larger than tokendesk ui accepts (11 MB): import it in the desktop app or with tokendesk import.');
+  });
+
   it('an exception names its reason to the caller', async () => {
     expect(await through('agent', 'token:copy', { clientId: 'x', format: 'header' })).toEqual({
       ok: false,
