@@ -16,7 +16,7 @@ const floors = {
   oauth: { forbid: ['tokens', 'core', 'ipc', 'agent', 'cli', 'web', 'shell', 'sandbox'], why: 'main/oauth stands on main/model only: pass what it needs as parameters.' },
   sandbox: { forbid: ['oauth', 'tokens', 'core', 'ipc', 'agent', 'cli', 'web', 'shell'], why: 'main/sandbox emulates providers on main/model only.' },
   tokens: { forbid: ['core', 'ipc', 'agent', 'cli', 'web', 'shell', 'sandbox'], why: 'main/tokens (the vault, the manager) never reaches up into core or the doors.' },
-  core: { forbid: ['ipc', 'agent', 'cli', 'web', 'shell'], why: 'main/core is the top floor: only the doors (ipc, agent, web, cli, shell) stand on it.' },
+  core: { forbid: ['ipc', 'agent', 'cli', 'web', 'shell', 'sandbox'], why: 'main/core is the top floor: only the doors (ipc, agent, web, cli, shell) stand on it.' },
   ipc: { forbid: ['agent', 'cli', 'web', 'shell', 'sandbox'], why: 'main/ipc is one door: it shares the method table in core, not another door.' },
   agent: { forbid: ['ipc', 'cli', 'web', 'shell', 'sandbox'], why: 'main/agent is one door: it shares the method table in core, not another door.' },
   web: { forbid: ['cli', 'shell'], why: 'main/web is a door the CLI opens; it does not import the CLI or the shell.' },

@@ -5,19 +5,21 @@
  */
 import { app, BrowserWindow, ipcMain, powerMonitor } from 'electron';
 import ElectronStore from 'electron-store';
-import { TokenDesk } from './core/desk';
+import { TokenDesk, type DeskOptions } from './core/desk';
 import { SIGN_IN_TIMEOUT_MS, SignInCoordinator } from './core/signin';
 import type { EventName, Events } from './ipc/contract';
 import { registerIpc } from './ipc/handle';
 import { createHandlers } from './ipc/handlers';
 import { startAgentServer, defaultSocketPath } from './agent/server';
+import { TokenDeskError } from './model/errors';
 import { resolveDataDir } from './model/paths';
 import { startLoopbackListener } from './oauth/signin';
 import { clearPartition, openAuthWindow } from './shell/auth-window';
-import { copyToClipboard, electronKeychain, openExternal, showNotification } from './shell/services';
+import { askStartOver, copyToClipboard, electronKeychain, openExternal, showNotification } from './shell/services';
 import { createTray } from './shell/tray';
 import { applySecurityBaseline, createMainWindow, rendererUrl } from './shell/window';
 import { startSandbox } from './sandbox';
+import { sandboxClientPresets } from './sandbox/presets';
 
 // Two copies must never write one store: the second one just brings the first to the front.
 if (!app.requestSingleInstanceLock()) {
@@ -40,14 +42,21 @@ async function main(): Promise<void> {
   // The same directory the command line uses, whatever name a packaged build gives the app.
   const dataDir = resolveDataDir(null);
   const sandbox = await startSandbox();
-  const desk = await TokenDesk.open({
+  const options: DeskOptions = {
     dataDir,
     keychain: await electronKeychain(),
-    storeFactory: (options) => new ElectronStore(options),
+    storeFactory: (storeOptions) => new ElectronStore(storeOptions),
     sandboxUrl: sandbox.url,
+    sandboxSeeds: sandboxClientPresets(sandbox.url),
     background: true,
     version: app.getVersion(),
     notify: (notice) => showNotification('TokenDesk', notice.message, showWindow),
+  };
+  const desk = await TokenDesk.open(options).catch(async (error: unknown) => {
+    // The key is gone while the store holds secrets sealed with it: nothing moves unless the user says so.
+    if (!(error instanceof TokenDeskError && error.text?.code === 'key_missing')) throw error;
+    if (!(await askStartOver(error.message))) throw error;
+    return TokenDesk.open({ ...options, startOver: true });
   });
 
   const tray = createTray({ onOpen: showWindow, onQuit: () => app.quit() });
@@ -57,16 +66,18 @@ async function main(): Promise<void> {
 
   const send = <E extends EventName>(event: E, payload: Events[E]) => window?.webContents.send(event, payload);
   const signIn = new SignInCoordinator(desk, {
-    window: (pending) => openAuthWindow(pending, { timeoutMs: SIGN_IN_TIMEOUT_MS }),
+    window: (pending, { signal }) => openAuthWindow(pending, { timeoutMs: SIGN_IN_TIMEOUT_MS, signal }),
     listenLoopback: startLoopbackListener,
     openExternal,
     awaitingPaste: (event) => send('auth:awaitingPaste', event),
   });
   registerIpc(ipcMain, createHandlers(desk, { copy: copyToClipboard }, signIn), rendererUrl());
+  // The views are built once per change (core/events.ts) and shared by the window and the tray.
   desk.onChange((what) => {
-    if (what === 'clients') send('clients:changed', desk.listClients());
+    const views = desk.listClients();
+    if (what === 'clients') send('clients:changed', views);
     else send('notices:changed', desk.notices());
-    tray.update(desk.listClients());
+    tray.update(views);
   });
   desk.onSignOut((clientId) =>
     clearPartition(clientId).catch((error: unknown) => console.warn(`TokenDesk: the sign-in session could not be cleared: ${String(error)}`)),

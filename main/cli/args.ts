@@ -28,6 +28,7 @@ export type CommandName =
   | 'sinks add'
   | 'sinks list'
   | 'sinks remove'
+  | 'start-over'
   | 'help'
   | 'version';
 
@@ -146,6 +147,7 @@ const COMMANDS: Record<CommandWithSpec, CommandSpec> = {
   'sinks add': { takesName: true, flags: {}, operands: [2, 3] },
   'sinks list': { takesName: 'optional', flags: json },
   'sinks remove': { takesName: true, flags: {}, operands: [1, 1] },
+  'start-over': { takesName: false, flags: {} },
 };
 
 export const USAGE = `Usage: tokendesk [--data-dir DIR] [--standalone] COMMAND
@@ -201,6 +203,8 @@ Commands:
   sinks add NAME dotenv FILE VAR | json FILE /POINTER | postman FILE VAR | file FILE
                                  write the token there on every issue and refresh
   sinks list [NAME] [--json]     sinks remove NAME ID|FILE
+  start-over                     only when the key that opens the store (key.json) is gone: move the
+                                 old store aside (kept, not deleted) and begin an empty one
 
 Secrets (--client-secret-stdin, --password-stdin) are read from stdin, never from the command line.
 Exit codes: 0 ok, 1 usage, 2 needs sign-in, 3 the provider rejected the request, 4 network error or timeout.

@@ -127,6 +127,7 @@ export async function runCommand(args: ParsedArgs, desk: CliDesk, io: CliIo): Pr
     case 'help':
     case 'version':
     case 'ui':
+    case 'start-over':
       throw new CliError(`"${args.command}" is answered before a desk is opened.`);
   }
 }

@@ -21,7 +21,8 @@ export const FAST_SCHEMA_VERSION = 1;
 
 interface StoreView {
   schemaVersion?: unknown;
-  clients?: Pick<ClientConfig, 'id' | 'name' | 'refreshPolicy'>[];
+  /** As read: an entry may be anything (vault.ts checks clients for the full core). */
+  clients?: (Pick<ClientConfig, 'id' | 'name' | 'refreshPolicy'> | null)[];
   tokens?: Record<string, string>;
   status?: Record<string, { needsSignIn?: boolean }>;
 }
@@ -35,7 +36,7 @@ export async function fastValidToken(dataDir: string, ref: string, now = Date.no
     return null;
   }
   if (doc.schemaVersion !== FAST_SCHEMA_VERSION || !Array.isArray(doc.clients)) return null;
-  const client = doc.clients.find((c) => c.id === ref) ?? doc.clients.find((c) => c.name === ref);
+  const client = doc.clients.find((c) => c?.id === ref) ?? doc.clients.find((c) => c?.name === ref);
   if (!client || doc.status?.[client.id]?.needsSignIn) return null;
   const sealed = doc.tokens?.[client.id];
   // openKeyring would create a key file: a directory without one has no token to read anyway.
@@ -48,8 +49,9 @@ export async function fastValidToken(dataDir: string, ref: string, now = Date.no
   } catch {
     return null;
   }
-  if (typeof token.accessToken !== 'string' || token.accessToken === '') return null;
+  if (typeof token?.accessToken !== 'string' || token.accessToken === '') return null;
   const dueAt = refreshDueAt(token, client.refreshPolicy ?? DEFAULT_REFRESH_POLICY);
-  if ((dueAt !== null && dueAt <= now) || !lastsFor(token, now, minValidMs)) return null;
+  // NaN from a malformed stored value is not "fresh": the full core reads it and says what is wrong.
+  if ((dueAt !== null && !(dueAt > now)) || !lastsFor(token, now, minValidMs)) return null;
   return token.accessToken;
 }

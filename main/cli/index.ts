@@ -44,6 +44,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       const { runUi } = await import('./cmd-ui');
       return await runUi(args, dataDir, version, io);
     }
+    if (args.command === 'start-over') {
+      const { runStartOver } = await import('./cmd-start-over');
+      return await runStartOver(dataDir, version, io);
+    }
     desk = args.standalone ? null : await agentIfAny(dataDir, io);
 
     if (args.command === 'token') {

@@ -4,6 +4,10 @@
  * Every method throws TokenDeskError on failure.
  */
 import type { ClientInput, Settings, SinkInput } from '../model/schemas';
+import type { SchedulerClock } from '../tokens/scheduler';
+import type { Keychain } from '../tokens/secrets';
+import type { StoreBackendFactory } from '../tokens/store';
+import type { SandboxSeed } from './sandbox-clients';
 import type { AppInfo, ClientView, CopyFormat, DeviceSignInView, Exchange, Notice, ProviderInfo, Sink, TokenDetail, TokenSet } from '../model/types';
 import type { DiscoveryNetwork } from '../oauth/standards/discovery';
 import type { ServerMetadata } from '../model/types';
@@ -17,6 +21,28 @@ export interface SinkResult {
   written: boolean;
   /** Why the first write failed. */
   error: string | null;
+}
+
+/** How TokenDesk.open() is set up by its host (the shell, the agent, the command line, tests). */
+export interface DeskOptions {
+  dataDir: string;
+  /** The OS keychain (Electron's safeStorage); absent under plain Node: the key lives in a 0600 file. */
+  keychain?: Keychain | null;
+  /** electron-store in the app; conf by default. */
+  storeFactory?: StoreBackendFactory;
+  /** The built-in sandbox this process runs; its clients follow it. */
+  sandboxUrl?: string | null;
+  /** The sandbox clients of a first run (sandbox/presets.ts), handed in by whoever runs the sandbox. */
+  sandboxSeeds?: SandboxSeed[];
+  /** The key is gone (key_missing): move the old store aside and start an empty one. */
+  startOver?: boolean;
+  notify?: (notice: Notice) => void;
+  now?: () => number;
+  clock?: SchedulerClock;
+  /** Keep tokens fresh in the background (the app, the agent); off for one-shot CLI commands. */
+  background?: boolean;
+  httpTimeoutMs?: number;
+  version?: string;
 }
 
 export interface PendingSignInView {
@@ -85,7 +111,7 @@ export interface DeskApi {
   getSettings(): Settings;
   setSettings(patch: Partial<Settings>): Promise<Settings>;
   notices(): Notice[];
-  dismissNotice(id: string): void;
+  dismissNotice(id: string): Promise<void>;
 
   /** Subscribe to changes (client list, notices); returns an unsubscribe function. */
   onChange(listener: (event: 'clients' | 'notices') => void): () => void;

@@ -4,8 +4,13 @@
  * platform's (the Electron shell, or the e2e harness); the choice between them lives here.
  */
 import { isLoopbackRedirect } from '../oauth/redirect';
+import type { ClientConfig, TokenSet } from '../model/types';
+import { beginReconsent, beginSignIn, type FlowDeps, type FlowInput, type PendingSignIn } from '../oauth/flows';
+import { capabilitiesOf } from '../oauth/presets';
 import type { LoopbackListener } from '../oauth/signin';
+import { checkedSignIn } from './checked';
 import type { DeskApi, PendingSignInView } from './desk-api';
+import type { ExchangeHolds } from './exchange-hold';
 import { TokenDeskError } from '../model/errors';
 import type { ClientView } from '../model/types';
 
@@ -34,6 +39,68 @@ export interface SignInWaiting {
 export type SignInMode = 'window' | 'browser';
 
 export const SIGN_IN_TIMEOUT_MS = 5 * 60_000;
+/** A begun sign-in is forgotten after this: its state and PKCE verifier are not kept for ever. */
+export const PENDING_SIGN_IN_MS = 15 * 60_000;
+
+/** What the sign-in steps need of the desk. */
+export interface SignInContext {
+  /** Usable settings of a client, by id or name (throws for unknown or damaged ones). */
+  client(ref: string): ClientConfig;
+  input(client: ClientConfig): FlowInput;
+  deps(): FlowDeps;
+  token(clientId: string): TokenSet | null;
+  holds: ExchangeHolds;
+  save(clientId: string, token: TokenSet): Promise<void>;
+  now(): number;
+}
+
+/**
+ * The two halves of a sign-in (RFC 6749 §4.1.1, §4.1.3) and what is kept between them: the state
+ * and PKCE verifier of each client's pending sign-in, by client id, for at most 15 minutes.
+ */
+export class PendingSignIns {
+  readonly #pending = new Map<string, PendingSignIn>();
+  readonly #ctx: SignInContext;
+
+  constructor(ctx: SignInContext) {
+    this.#ctx = ctx;
+  }
+
+  async begin(ref: string, opts: { redirectUri?: string; reconsent?: boolean } = {}): Promise<PendingSignInView> {
+    const ctx = this.#ctx;
+    const client = ctx.client(ref);
+    if (!capabilitiesOf(client).signIn) throw new TokenDeskError('unsupported', `${client.name} does not sign in through a browser: use Issue.`);
+    const redirect = opts.redirectUri ? { redirectUri: opts.redirectUri } : {};
+    let pending: PendingSignIn;
+    if (opts.reconsent) {
+      const token = ctx.token(client.id);
+      if (!token) throw new TokenDeskError('needs_signin', `${client.name} has no token: sign in first.`);
+      pending = await beginReconsent(ctx.deps(), ctx.input(client), token, redirect);
+    } else {
+      pending = await beginSignIn(ctx.deps(), ctx.input(client), redirect);
+    }
+    this.#pending.set(client.id, pending);
+    return { clientId: client.id, authorizeUrl: pending.authorizeUrl, redirectUri: pending.redirectUri, loopback: pending.loopback };
+  }
+
+  /** Exchanges the code of the pending sign-in (once: a second completion is refused) and saves the token. */
+  async complete(ref: string, callbackUrl: string): Promise<string> {
+    const ctx = this.#ctx;
+    const client = ctx.client(ref);
+    const pending = this.#pending.get(client.id);
+    this.#pending.delete(client.id);
+    if (!pending || ctx.now() - pending.createdAt > PENDING_SIGN_IN_MS) {
+      throw new TokenDeskError('needs_signin', `No sign-in of ${client.name} is in progress (or it took longer than 15 minutes): start the sign-in again.`);
+    }
+    const token = await checkedSignIn(ctx.holds, ctx.deps(), ctx.input(client), pending, callbackUrl);
+    await ctx.save(client.id, token);
+    return client.id;
+  }
+
+  forget(clientId: string): void {
+    this.#pending.delete(clientId);
+  }
+}
 
 export class SignInCoordinator {
   private readonly pastes = new Map<string, PasteWait>();

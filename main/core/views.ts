@@ -1,8 +1,12 @@
 /** What the renderer, the tray and the CLI's status see of a client: derived, masked, plain data. */
 import { decodeJwt } from 'jose';
 import { maskSecret } from '../oauth/mask';
+import { capabilitiesOf } from '../oauth/presets';
+import { NO_CAPABILITIES } from '../oauth/presets/preset';
+import type { TokenManager } from '../tokens/manager';
 import { refreshDueAt } from '../tokens/scheduler';
-import type { Capabilities, ClientConfig, ClientState, ClientView, ErrorInfo, TokenSet, TokenView } from '../model/types';
+import type { ClientRecord, Vault } from '../tokens/vault';
+import type { Capabilities, ClientConfig, ClientDamage, ClientState, ClientView, ErrorInfo, TokenSet, TokenView } from '../model/types';
 
 export function isJwt(value: string): boolean {
   if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(value)) return false;
@@ -39,6 +43,7 @@ export interface ClientFacts {
   /** When the scheduler will refresh; null when nothing is scheduled. */
   dueAt: number | null;
   capabilities: Capabilities;
+  damage: ClientDamage | null;
 }
 
 /** When "expiring soon" starts: the refresh lead time of the client's policy (PROVIDERS issue §3). */
@@ -47,6 +52,8 @@ export function expiringAt(facts: Pick<ClientFacts, 'config' | 'token'>): number
 }
 
 export function clientState(facts: ClientFacts, now: number): ClientState {
+  // A damaged token reads as none and asks for a sign-in (the manager marks it so).
+  if (facts.damage && facts.damage.kind !== 'token') return 'damaged';
   if (facts.refreshing) return 'refreshing';
   if (facts.needsSignIn) return 'needs_signin';
   const { token } = facts;
@@ -68,6 +75,7 @@ export function clientView(facts: ClientFacts, now: number): ClientView {
     expiringAt: expiringAt(facts),
     lastError: facts.lastError,
     capabilities: facts.capabilities,
+    damage: facts.damage,
   };
 }
 
@@ -115,4 +123,23 @@ export function soonestExpiry(clients: ClientView[], now: number): { name: strin
     if (!best || at < (best.token?.expiresAt ?? Infinity)) best = client;
   }
   return best ? { name: best.config.name, remaining: formatRemaining((best.token?.expiresAt ?? now) - now) } : null;
+}
+
+/** A stored client's view: what of it cannot be read first, then its token and schedule. */
+export function recordView(vault: Vault, manager: TokenManager, record: ClientRecord, now: number): ClientView {
+  const { id, config } = record;
+  const status = vault.status(id);
+  const damage = vault.damage(id);
+  const facts: ClientFacts = {
+    config,
+    hasSecret: vault.hasSecret(id),
+    token: record.damage ? null : manager.token(id),
+    needsSignIn: status.needsSignIn,
+    lastError: status.lastError,
+    refreshing: manager.isRefreshing(id),
+    dueAt: manager.dueAt(id),
+    capabilities: damage?.kind === 'settings' ? NO_CAPABILITIES : capabilitiesOf(config),
+    damage,
+  };
+  return clientView(facts, now);
 }

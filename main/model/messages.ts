@@ -20,9 +20,10 @@ export const MESSAGES = {
   store_recovered: 'Your data file could not be read ({reason}). TokenDesk started with an empty one and kept the old file as a backup.',
   damage_settings: 'The stored settings of "{name}" cannot be read ({reason}): edit the client to fix them, or remove it.',
   damage_secret: 'The client secret of "{name}" is unreadable: enter it again in the client\'s settings.',
-  damage_token: 'The stored token of "{name}" cannot be read ({reason}): sign in again to replace it.',
+  damage_token: 'The stored token of "{name}" could not be decrypted or read ({reason}): sign in again to replace it.',
   key_missing:
-    'The key that opens your stored secrets ({keyPath}) is gone, while the store still holds secrets sealed with it. Restore key.json from a backup, or start over: the old store is then moved aside, not deleted.',
+    'The key that opens your stored secrets ({keyPath}) is gone, while the store still holds secrets sealed with it. Restore key.json from a backup, or start over (`tokendesk start-over`, or Start over in the app): the old store is then moved aside, not deleted.',
+  started_over: 'The key of your old store was gone: TokenDesk started over with an empty store and a new key. The old store is kept, not deleted ({path}).',
   refresh_no_new_token: 'The provider returned no new token for "{name}" ({why}). TokenDesk waits before trying again; if this goes on, sign in again.',
   why_same_access_token: 'its answer carried no new access token',
   why_expiry_not_later: 'the new token expires no later than the current one',

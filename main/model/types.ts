@@ -206,6 +206,7 @@ export interface SignInFacts {
 
 export type ClientState =
   | 'none' // no token yet
+  | 'damaged' // its stored settings or client secret cannot be read: see ClientView.damage
   | 'valid'
   | 'refreshing'
   | 'expiring' // inside the refresh lead time
@@ -355,6 +356,8 @@ export interface ClientView {
   expiringAt: number | null;
   lastError: ErrorInfo | null;
   capabilities: Capabilities;
+  /** What of the client's stored data cannot be read, and what to do (issue #11, item 2). */
+  damage: ClientDamage | null;
 }
 
 /**

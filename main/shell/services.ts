@@ -2,7 +2,7 @@
  * The Electron services the plain-Node core receives as parameters: the OS keychain (safeStorage,
  * async API), the clipboard, desktop notifications, the system browser.
  */
-import { clipboard, Notification, safeStorage, shell } from 'electron';
+import { clipboard, dialog, Notification, safeStorage, shell } from 'electron';
 import type { Keychain } from '../tokens/secrets';
 
 /** null when no keychain is usable; the core then keeps its data key in a 0600 key file and says so. */
@@ -16,6 +16,24 @@ export async function electronKeychain(): Promise<Keychain | null> {
     encrypt: (plain) => safeStorage.encryptStringAsync(plain),
     decrypt: async (data) => (await safeStorage.decryptStringAsync(data)).result,
   };
+}
+
+/**
+ * The key that opens the store is gone (issue #11): ask before anything is moved. True when the
+ * user chooses to start over (the old store is moved aside, not deleted); false to quit and restore
+ * key.json from a backup first.
+ */
+export async function askStartOver(message: string): Promise<boolean> {
+  const { response } = await dialog.showMessageBox({
+    type: 'error',
+    title: 'TokenDesk',
+    message: 'TokenDesk cannot open your stored secrets',
+    detail: message,
+    buttons: ['Quit', 'Start over'],
+    defaultId: 0,
+    cancelId: 0,
+  });
+  return response === 1;
 }
 
 /** Write to the clipboard; clear it later if it still holds what we wrote. */

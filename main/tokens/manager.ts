@@ -1,21 +1,18 @@
 /**
  * TokenManager: the token lifecycle the core delegates to. Reading, saving and refreshing tokens,
- * single-flight per client inside a process, one refresh at a time per data directory across
- * processes (withLock + reload), retries for transient failures, "sign in again" for the rest,
- * and the refresh schedule. The OAuth exchange itself is the injected `refresher`.
+ * single-flight per client inside a process, one refresh per client across processes (the refresh
+ * lease, lease.ts), retries for transient failures, "sign in again" for the rest (outcomes.ts),
+ * and the refresh schedule. Stored data is the vault's (vault.ts): this class never opens or seals
+ * a value itself. The OAuth exchange is the injected `refresher` (refresher.ts in the app).
  */
-import { randomUUID } from 'node:crypto';
-import { isoInstant } from '../model/dates';
-import { reasonOf, TokenDeskError, toErrorInfo } from '../model/errors';
-import { format, msg, type MessageText } from '../model/messages';
-import type { ClientConfig, ClientSecrets, Exchange, Notice, TokenSet } from '../model/types';
-import { ExchangeLog } from './exchange-log';
+import { reasonOf, TokenDeskError } from '../model/errors';
+import { msg } from '../model/messages';
+import type { ClientConfig, ClientSecrets, Notice, TokenSet } from '../model/types';
 import { LEASE_MARGIN_MS, leasePause, releaseLease, takeLease, type Lease } from './lease';
-import { withLock, type LockOptions } from './lock';
-import { assertNewToken, CallCeiling, ceilingError, isNoNewToken, scheduledRetryDelay } from './refresh-guard';
+import { isSignInError, isTransient, markNeedsSignIn, recordFailure, warnRefreshExpiry, type NoticeSink } from './outcomes';
+import { assertNewToken, CallCeiling, ceilingError, scheduledRetryDelay } from './refresh-guard';
 import { RefreshScheduler, lastsFor, refreshDueAt, type SchedulerClock } from './scheduler';
-import type { Keyring } from './secrets';
-import type { StoreDocument, TokenStore } from './store';
+import type { Vault } from './vault';
 
 /**
  * Gets a new token set for a client: refresh with `current.refreshToken` when there is one,
@@ -31,17 +28,14 @@ export interface BackoffPolicy {
 }
 
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 30_000, maxAttempts: 4 };
-/** Consecutive failed refreshes before a 'refresh_failing' notice. */
-export const FAILING_NOTICE_AFTER = 3;
+export { FAILING_NOTICE_AFTER } from './outcomes';
 /** A scheduled refresh never comes sooner than this after the previous one (expires_in: 0 would loop). */
 export const MIN_REFRESH_INTERVAL_MS = 30_000;
 const DAY_MS = 86_400_000;
 const WARN_PREFIX = 'refresh-token-expiry:';
 
 export interface TokenManagerOptions {
-  store: TokenStore;
-  keyring: Keyring;
-  dataDir: string;
+  vault: Vault;
   /** A scheduler to drive; or set `background` and the manager makes one on `clock`. */
   scheduler?: RefreshScheduler;
   /** Refresh on a schedule (the app, the agent). False for one-shot use (standalone command line). */
@@ -55,7 +49,6 @@ export interface TokenManagerOptions {
   /** Every new notice, once it is in the store (the caller decides which reach the OS, per Settings.notifications). */
   notify?: (notice: Notice) => void;
   backoff?: Partial<BackoffPolicy>;
-  lock?: LockOptions;
   /** Injected for tests; defaults to setTimeout and Math.random. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -72,20 +65,14 @@ interface RefreshMode {
   minValidMs: number;
 }
 
-const NO_SECRETS: ClientSecrets = { clientSecret: null, password: null };
-
 export class TokenManager {
-  readonly #store: TokenStore;
-  readonly #keyring: Keyring;
-  readonly #dataDir: string;
+  readonly #vault: Vault;
   readonly #scheduler: RefreshScheduler | null;
   readonly #now: () => number;
   readonly #refresher: Refresher;
   readonly #onChange: (clientId: string) => void;
-  readonly #notify: (notice: Notice) => void;
+  readonly #notes: NoticeSink;
   readonly #backoff: BackoffPolicy;
-  readonly #lock: LockOptions;
-  readonly #exchangeLog: ExchangeLog;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #inflight = new Map<string, Promise<TokenSet>>();
@@ -96,18 +83,14 @@ export class TokenManager {
   readonly #written = new Map<string, TokenSet>();
 
   constructor(opts: TokenManagerOptions) {
-    this.#store = opts.store;
-    this.#exchangeLog = new ExchangeLog(opts.dataDir);
-    this.#keyring = opts.keyring;
-    this.#dataDir = opts.dataDir;
+    this.#vault = opts.vault;
     this.#scheduler = opts.scheduler ?? (opts.background ? new RefreshScheduler(opts.clock ? { clock: opts.clock } : {}) : null);
     this.#now = opts.now ?? Date.now;
     this.#refresher = opts.refresher;
     this.#onChange = opts.onChange ?? (() => undefined);
-    this.#notify = opts.notify ?? (() => undefined);
+    this.#notes = { now: () => this.#now(), notify: opts.notify ?? (() => undefined) };
     this.#onTokenSaved = opts.onTokenSaved ?? (async () => undefined);
     this.#backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
-    this.#lock = opts.lock ?? {};
     this.#sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#random = opts.random ?? Math.random;
     this.#ceiling = new CallCeiling(opts.callsPerMinute);
@@ -117,8 +100,8 @@ export class TokenManager {
 
   /** Schedules every client in the store (app start, agent start). */
   start(): void {
-    this.#store.reload();
-    for (const client of this.#store.document.clients) this.reschedule(client.id);
+    this.#vault.refresh();
+    for (const record of this.#vault.records()) this.reschedule(record.id);
   }
 
   stop(): void {
@@ -135,7 +118,6 @@ export class TokenManager {
     this.#scheduler?.cancel(clientId);
     this.#scheduler?.cancel(WARN_PREFIX + clientId);
     this.#ceiling.forget(clientId);
-    this.#exchangeLog.remove(clientId);
   }
 
   isRefreshing(clientId: string): boolean {
@@ -148,41 +130,25 @@ export class TokenManager {
   }
 
   /**
-   * The stored token, or null when there is none. A token that cannot be decrypted reads as none
-   * (so one damaged client never breaks a list) and marks the client "sign in again".
+   * The stored token, or null when there is none. A token that cannot be read reads as none (so
+   * one damaged client never breaks a list) and marks the client "sign in again".
    */
   token(clientId: string): TokenSet | null {
-    this.#store.reload();
-    const client = this.#client(clientId);
+    this.#vault.refresh();
     try {
-      return this.#readToken(client);
+      return this.#vault.token(clientId);
     } catch (error) {
-      if (!this.#store.status(clientId).needsSignIn) {
-        // Best effort: the read already answered "no token"; a failed write is retried on the next read.
+      if (this.#vault.record(clientId) && !this.#vault.status(clientId).needsSignIn) {
         this.#markNeedsSignIn(clientId, error).catch(() => undefined);
       }
       return null;
     }
   }
 
-  secrets(clientId: string): ClientSecrets {
-    this.#store.reload();
-    return this.#readSecrets(this.#client(clientId));
-  }
-
-  async saveSecrets(clientId: string, secrets: ClientSecrets): Promise<void> {
-    await this.#transaction(() => {
-      this.#client(clientId);
-      this.#store.update((doc) => {
-        doc.secrets[clientId] = this.#keyring.seal(JSON.stringify(secrets));
-      });
-    });
-  }
-
   /** Saves a token (after sign-in or issue): clears needsSignIn and schedules the next refresh. */
   async saveToken(clientId: string, token: TokenSet): Promise<void> {
-    await this.#transaction(() => {
-      this.#client(clientId);
+    await this.#vault.transaction(() => {
+      this.#vault.config(clientId);
       this.#writeToken(clientId, token);
     });
     await this.#afterSave(clientId);
@@ -190,33 +156,9 @@ export class TokenManager {
 
   /** Forgets the token (sign-out, revoke). */
   async clearToken(clientId: string): Promise<void> {
-    await this.#transaction(() => {
-      this.#store.update((doc) => {
-        delete doc.tokens[clientId];
-        delete doc.status[clientId];
-        doc.notices = doc.notices.filter((notice) => notice.clientId !== clientId || notice.kind === 'info');
-      });
-    });
+    await this.#vault.transaction(() => this.#vault.clearToken(clientId));
     this.reschedule(clientId);
     this.#onChange(clientId);
-  }
-
-  async recordExchange(clientId: string, exchange: Exchange): Promise<void> {
-    const sealed = this.#keyring.seal(JSON.stringify(exchange));
-    await withLock(this.#dataDir, () => this.#exchangeLog.append(clientId, sealed), this.#lock);
-  }
-
-  /** The recorded exchanges, oldest first; one that cannot be decrypted is left out. */
-  exchanges(clientId: string): Exchange[] {
-    const out: Exchange[] = [];
-    for (const sealed of this.#exchangeLog.read(clientId)) {
-      try {
-        out.push(JSON.parse(this.#keyring.open(sealed)) as Exchange);
-      } catch {
-        // Tampered or sealed with a lost key: the history is a convenience, the rest stays readable.
-      }
-    }
-    return out;
   }
 
   /**
@@ -226,12 +168,12 @@ export class TokenManager {
    * --min-valid`): a token expiring within that time is refreshed first, lead time or not.
    */
   async validToken(clientId: string, opts: { minValidMs?: number } = {}): Promise<TokenSet> {
-    this.#store.reload();
-    const client = this.#client(clientId);
+    this.#vault.refresh();
+    const client = this.#vault.config(clientId);
     this.#throwIfNeedsSignIn(client);
     let current: TokenSet | null;
     try {
-      current = this.#readToken(client);
+      current = this.#vault.token(clientId);
     } catch (error) {
       await this.#markNeedsSignIn(clientId, error);
       throw error;
@@ -272,11 +214,12 @@ export class TokenManager {
     if (!scheduler) return;
     scheduler.cancel(clientId);
     scheduler.cancel(WARN_PREFIX + clientId);
-    const client = this.#store.client(clientId);
-    if (!client || this.#store.status(clientId).needsSignIn) return;
+    const record = this.#vault.record(clientId);
+    if (!record || record.damage || this.#vault.status(clientId).needsSignIn) return;
+    const client = record.config;
     let token: TokenSet | null;
     try {
-      token = this.#readToken(client);
+      token = this.#vault.token(clientId);
     } catch {
       return;
     }
@@ -286,12 +229,12 @@ export class TokenManager {
       if (due !== null) scheduler.schedule(clientId, Math.max(due, Math.min(token.issuedAt, this.#now()) + MIN_REFRESH_INTERVAL_MS));
     }
     const warnAt = this.#refreshWarnAt(token);
-    if (warnAt !== null && !this.#hasNotice(clientId, 'refresh_token_expiring')) scheduler.schedule(WARN_PREFIX + clientId, warnAt);
+    if (warnAt !== null && !this.#vault.hasNotice(clientId, 'refresh_token_expiring')) scheduler.schedule(WARN_PREFIX + clientId, warnAt);
   }
 
   async #refreshWithRetries(clientId: string, mode: RefreshMode): Promise<TokenSet> {
-    this.#store.reload();
-    const seen = this.#store.document.tokens[clientId];
+    this.#vault.refresh();
+    const seen = this.#vault.tokenStamp(clientId);
     for (let attempt = 1; ; attempt++) {
       try {
         const token = await this.#refreshOnce(clientId, mode, seen);
@@ -314,17 +257,17 @@ export class TokenManager {
     }
   }
 
-
   /**
    * One attempt. The lock is held to decide and to take the client's refresh lease (lease.ts), let
    * go for the provider call, and taken again to write: a slow provider holds up no reader, no
    * other client and no other process, while the lease keeps it to one refresh per client.
    */
-  async #refreshOnce(clientId: string, mode: RefreshMode, seen: string | undefined): Promise<TokenSet> {
+  async #refreshOnce(clientId: string, mode: RefreshMode, seen: unknown): Promise<TokenSet> {
     const start = await this.#beginRefresh(clientId, mode, seen);
     if ('token' in start) return start.token;
     const { lease, client, secrets, current } = start;
-    const giveBack = () => this.#transaction(() => releaseLease(this.#dataDir, lease)).catch(() => undefined);
+    const dataDir = this.#vault.dataDir;
+    const giveBack = () => this.#vault.transaction(() => releaseLease(dataDir, lease)).catch(() => undefined);
     let next: TokenSet;
     try {
       next = await this.#refresher(client, secrets, current);
@@ -340,36 +283,39 @@ export class TokenManager {
       ? { ...next, refreshToken: current.refreshToken, refreshExpiresAt: next.refreshExpiresAt ?? current.refreshExpiresAt }
       : next;
     // The write completes before the token is returned: a rotated refresh token is on disk first.
-    return this.#transaction(() => {
-      this.#client(clientId);
-      this.#writeToken(clientId, token);
-      releaseLease(this.#dataDir, lease);
-      return token;
-    }).catch(async (error: unknown) => {
-      await giveBack();
-      throw error;
-    });
+    return this.#vault
+      .transaction(() => {
+        this.#vault.config(clientId);
+        this.#writeToken(clientId, token);
+        releaseLease(dataDir, lease);
+        return token;
+      })
+      .catch(async (error: unknown) => {
+        await giveBack();
+        throw error;
+      });
   }
 
   /** Under the lock: the stored token when it will do, else the lease; another process's lease is waited out. */
   async #beginRefresh(
     clientId: string,
     mode: RefreshMode,
-    seen: string | undefined,
+    seen: unknown,
   ): Promise<{ token: TokenSet } | { lease: Lease; client: ClientConfig; secrets: ClientSecrets; current: TokenSet | null }> {
+    const vault = this.#vault;
     for (;;) {
-      const step = await this.#transaction(() => {
-        const client = this.#client(clientId);
+      const step = await vault.transaction(() => {
+        const client = vault.config(clientId);
         if (!mode.fresh) this.#throwIfNeedsSignIn(client);
-        const current = mode.fresh ? null : this.#readToken(client);
-        const changedElsewhere = this.#store.document.tokens[clientId] !== seen;
+        const current = mode.fresh ? null : vault.token(clientId);
+        const changedElsewhere = vault.tokenStamp(clientId) !== seen;
         if (current && (!mode.force || changedElsewhere) && this.#isFresh(client, current, mode.minValidMs)) return { token: current };
-        const secrets = this.#readSecrets(client);
-        const taken = takeLease(this.#dataDir, clientId, this.#now(), this.#leaseMs());
+        const secrets = vault.secrets(clientId);
+        const taken = takeLease(vault.dataDir, clientId, this.#now(), this.#leaseMs());
         if ('busyUntil' in taken) return taken;
         const call = this.#ceiling.take(clientId, this.#now());
         if (!call.ok) {
-          releaseLease(this.#dataDir, taken.lease);
+          releaseLease(vault.dataDir, taken.lease);
           throw ceilingError(client.name, this.#ceiling.perMinute, call.retryAt);
         }
         return { lease: taken.lease, client, secrets, current };
@@ -380,16 +326,10 @@ export class TokenManager {
     }
   }
 
+  /** Inside a transaction; the token is handed to onTokenSaved once the transaction is over. */
   #writeToken(clientId: string, token: TokenSet): void {
     this.#written.set(clientId, token);
-    const sealed = this.#keyring.seal(JSON.stringify(token));
-    this.#store.update((doc) => {
-      doc.tokens[clientId] = sealed;
-      doc.status[clientId] = { needsSignIn: false, lastError: null, failures: 0 };
-      doc.notices = doc.notices.filter(
-        (notice) => notice.clientId !== clientId || (notice.kind !== 'needs_signin' && notice.kind !== 'refresh_failing' && notice.kind !== 'refresh_token_expiring'),
-      );
-    });
+    this.#vault.writeToken(clientId, token);
   }
 
   /** Outside the lock: a timer armed inside it would inherit the lock's async context. */
@@ -403,60 +343,24 @@ export class TokenManager {
   }
 
   async #markNeedsSignIn(clientId: string, error: unknown): Promise<void> {
-    const client = this.#store.client(clientId);
-    const name = client?.name ?? clientId;
-    const info = toErrorInfo(error);
-    await this.#transaction(() => {
-      if (!this.#store.client(clientId)) return;
-      const failures = this.#store.status(clientId).failures + 1;
-      this.#store.update((doc) => {
-        doc.status[clientId] = { needsSignIn: true, lastError: info, failures };
-        this.#addNotice(doc, clientId, 'needs_signin', msg('notice_needs_signin', { name, reason: reasonOf(info) }));
-      });
-    }).catch(() => undefined);
+    await markNeedsSignIn(this.#vault, clientId, error, this.#notes);
     this.#scheduler?.cancel(clientId);
     this.#onChange(clientId);
   }
 
   async #recordFailure(clientId: string, error: unknown): Promise<void> {
-    const info = toErrorInfo(error);
-    await this.#transaction(() => {
-      const client = this.#store.client(clientId);
-      if (!client) return;
-      const failures = this.#store.status(clientId).failures + 1;
-      this.#store.update((doc) => {
-        doc.status[clientId] = { needsSignIn: false, lastError: info, failures };
-        // A provider that answers "nothing new", or a refresh held back by the call ceiling, will
-        // not mend within a few tries: the user hears of it at once.
-        if (failures >= FAILING_NOTICE_AFTER || isNoNewToken(error) || info.code === 'rate_limited') {
-          const text = failures === 1
-            ? msg('notice_refresh_failed', { name: client.name, reason: reasonOf(info) })
-            : msg('notice_refresh_failing', { name: client.name, failures, reason: reasonOf(info) });
-          this.#addNotice(doc, clientId, 'refresh_failing', text);
-        }
-      });
-    }).catch(() => undefined);
+    await recordFailure(this.#vault, clientId, error, this.#notes);
     this.#onChange(clientId);
   }
 
   async #warnRefreshExpiry(clientId: string): Promise<void> {
-    await this.#transaction(() => {
-      const client = this.#store.client(clientId);
-      if (!client || this.#hasNotice(clientId, 'refresh_token_expiring')) return;
-      const token = this.#readToken(client);
-      const warnAt = token ? this.#refreshWarnAt(token) : null;
-      if (!token?.refreshExpiresAt || warnAt === null || warnAt > this.#now()) return;
-      const when = isoInstant(token.refreshExpiresAt) ?? '';
-      this.#store.update((doc) =>
-        this.#addNotice(doc, clientId, 'refresh_token_expiring', msg('notice_refresh_token_expiring', { name: client.name, when })),
-      );
-    });
+    await warnRefreshExpiry(this.#vault, clientId, (token) => this.#refreshWarnAt(token), this.#notes);
     this.#onChange(clientId);
   }
 
   #refreshWarnAt(token: TokenSet): number | null {
     if (token.refreshExpiresAt === null) return null;
-    return token.refreshExpiresAt - this.#store.document.settings.notifications.refreshTokenWarnDays * DAY_MS;
+    return token.refreshExpiresAt - this.#vault.settings().notifications.refreshTokenWarnDays * DAY_MS;
   }
 
   #onDue(key: string): void {
@@ -465,22 +369,10 @@ export class TokenManager {
       return;
     }
     this.refresh(key).catch(() => {
-      const status = this.#store.status(key);
-      if (status.needsSignIn || !this.#store.client(key)) return;
+      const status = this.#vault.status(key);
+      if (status.needsSignIn || !this.#vault.record(key)) return;
       this.#scheduler?.schedule(key, this.#now() + scheduledRetryDelay(status.failures));
     });
-  }
-
-  /** Replaces the client's notice of the same kind, and tells the OS when that kind is enabled. */
-  #addNotice(doc: StoreDocument, clientId: string, kind: Notice['kind'], text: MessageText): void {
-    const notice: Notice = { id: randomUUID(), clientId, kind, message: format(text), text, at: this.#now() };
-    doc.notices = [...doc.notices.filter((n) => n.clientId !== clientId || n.kind !== kind), notice];
-    // After the store write that holds it (update() writes right after this change returns).
-    queueMicrotask(() => this.#notify(notice));
-  }
-
-  #hasNotice(clientId: string, kind: Notice['kind']): boolean {
-    return this.#store.document.notices.some((notice) => notice.clientId === clientId && notice.kind === kind);
   }
 
   #backoffDelay(attempt: number): number {
@@ -494,63 +386,12 @@ export class TokenManager {
     return (due === null || this.#now() < due) && lastsFor(token, this.#now(), minValidMs);
   }
 
-  #transaction<T>(fn: () => T | Promise<T>): Promise<T> {
-    return withLock(
-      this.#dataDir,
-      () => {
-        this.#store.reload();
-        return fn();
-      },
-      this.#lock,
-    );
-  }
-
-  #client(clientId: string): ClientConfig {
-    const client = this.#store.client(clientId);
-    if (!client) throw new TokenDeskError('not_found', `No client with id "${clientId}".`);
-    return client;
-  }
-
   #throwIfNeedsSignIn(client: ClientConfig): void {
-    const status = this.#store.status(client.id);
+    const status = this.#vault.status(client.id);
     if (!status.needsSignIn) return;
     const text = status.lastError
       ? msg('needs_signin_again_because', { name: client.name, reason: reasonOf(status.lastError) })
       : msg('needs_signin_again', { name: client.name });
     throw new TokenDeskError('needs_signin', text);
   }
-
-  #readToken(client: ClientConfig): TokenSet | null {
-    const sealed = this.#store.document.tokens[client.id];
-    if (sealed === undefined) return null;
-    try {
-      return JSON.parse(this.#keyring.open(sealed)) as TokenSet;
-    } catch (cause) {
-      throw new TokenDeskError('needs_signin', `The stored token of "${client.name}" could not be decrypted (changed on disk, or sealed with another key); sign in again.`, { cause });
-    }
-  }
-
-  #readSecrets(client: ClientConfig): ClientSecrets {
-    const sealed = this.#store.document.secrets[client.id];
-    if (sealed === undefined) return NO_SECRETS;
-    try {
-      return JSON.parse(this.#keyring.open(sealed)) as ClientSecrets;
-    } catch (cause) {
-      throw new TokenDeskError('needs_signin', `The stored client secret of "${client.name}" could not be decrypted (changed on disk, or sealed with another key); enter it again in the client's settings.`, { cause });
-    }
-  }
-}
-
-/** invalid_grant, or a 400/401 rejection of a refresh (RFC 6749 §5.2): only signing in again helps. */
-export function isSignInError(error: unknown): boolean {
-  if (!(error instanceof TokenDeskError)) return false;
-  if (error.code === 'invalid_grant' || error.code === 'needs_signin') return true;
-  return error.code === 'provider_rejected' && (error.status === 400 || error.status === 401);
-}
-
-/** Worth another try: the network, a timeout, TLS, or a server error. */
-export function isTransient(error: unknown): boolean {
-  if (!(error instanceof TokenDeskError)) return false;
-  if (error.code === 'network' || error.code === 'timeout' || error.code === 'tls') return true;
-  return error.status !== undefined && error.status >= 500;
 }

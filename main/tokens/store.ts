@@ -32,8 +32,8 @@ import Conf from 'conf';
 import { z } from 'zod';
 import { TokenDeskError } from '../model/errors';
 import { DEFAULT_SETTINGS } from '../model/defaults';
-import { settingsSchema, type Settings } from '../model/schemas';
-import type { ClientConfig, ErrorInfo, Notice } from '../model/types';
+import { errorInfoSchema, settingsSchema, type Settings } from '../model/schemas';
+import type { ErrorInfo, Notice } from '../model/types';
 import { ensurePrivateDir, fsyncDir } from './files';
 import type { Sealed } from './secrets';
 
@@ -47,12 +47,18 @@ export interface ClientStatus {
   failures: number;
 }
 
+/**
+ * The document as stored. Clients, secrets and tokens are kept as read (unknown): each is checked
+ * on its own, when it is used (vault.ts), so one bad value is that client's damage and never makes
+ * the whole store unreadable.
+ */
 export interface StoreDocument {
   schemaVersion: typeof SCHEMA_VERSION;
-  clients: ClientConfig[];
-  /** Sealed JSON of ClientSecrets. */
+  /** ClientConfig, once vault.ts has checked it. */
+  clients: unknown[];
+  /** Sealed JSON of ClientSecrets (as written; a value read from disk may be anything, vault.ts checks). */
   secrets: Record<string, Sealed>;
-  /** Sealed JSON of TokenSet. */
+  /** Sealed JSON of TokenSet (likewise). */
   tokens: Record<string, Sealed>;
   status: Record<string, ClientStatus>;
   settings: Settings;
@@ -109,18 +115,23 @@ export const MIGRATIONS: Record<number, (doc: RawDocument) => RawDocument> = {
   },
 };
 
-const errorInfoSchema = z.looseObject({ code: z.string(), message: z.string() });
+/** The document's frame only: what is inside clients, secrets and tokens is checked per client (vault.ts). */
 const documentSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
-  clients: z.array(z.looseObject({ id: z.string().min(1), name: z.string(), provider: z.string() })),
-  secrets: z.record(z.string(), z.string()),
-  tokens: z.record(z.string(), z.string()),
-  status: z.record(
-    z.string(),
-    z.object({ needsSignIn: z.boolean(), lastError: errorInfoSchema.nullable(), failures: z.number() }),
-  ),
+  clients: z.array(z.unknown()),
+  secrets: z.record(z.string(), z.unknown()),
+  tokens: z.record(z.string(), z.unknown()),
+  status: z.record(z.string(), z.unknown()),
   settings: z.unknown(),
-  notices: z.array(z.looseObject({ id: z.string(), kind: z.string(), message: z.string(), at: z.number() })),
+  notices: z.array(z.unknown()),
+});
+const statusSchema = z.object({ needsSignIn: z.boolean(), lastError: errorInfoSchema.nullable(), failures: z.number().int().min(0) });
+const noticeSchema = z.looseObject({
+  id: z.string(),
+  clientId: z.string().nullable(),
+  kind: z.enum(['needs_signin', 'refresh_failing', 'refresh_token_expiring', 'sink_failed', 'info']),
+  message: z.string(),
+  at: z.number(),
 });
 
 class InvalidStore extends Error {}
@@ -133,6 +144,7 @@ export class TokenStore {
   #recovered: StoreRecovery | null;
   /** The stat of the file as last read or written (see reload). */
   #identity: string | null = null;
+  #revision = 0;
 
   private constructor(dataDir: string, backend: StoreBackend, doc: StoreDocument, recovered: StoreRecovery | null) {
     this.dataDir = dataDir;
@@ -191,6 +203,11 @@ export class TokenStore {
     return this.#recovered;
   }
 
+  /** Changes whenever the document does: each write, and each re-read of a changed file. */
+  get revision(): number {
+    return this.#revision;
+  }
+
   /** The document as last read or written. Treat as read-only; change it through update(). */
   get document(): Readonly<StoreDocument> {
     return this.#doc;
@@ -213,6 +230,7 @@ export class TokenStore {
     try {
       this.#doc = toDocument(raw);
       this.#identity = identity;
+      this.#revision++;
     } catch (error) {
       if (!(error instanceof InvalidStore)) throw error;
       this.#recoverFrom(error.message);
@@ -231,26 +249,12 @@ export class TokenStore {
     }
   }
 
-  client(clientId: string): ClientConfig | null {
-    return this.#doc.clients.find((client) => client.id === clientId) ?? null;
-  }
-
   status(clientId: string): ClientStatus {
     return this.#doc.status[clientId] ?? { needsSignIn: false, lastError: null, failures: 0 };
   }
 
-  /** Removes a client and everything kept for it. */
-  removeClient(clientId: string): void {
-    this.update((doc) => {
-      doc.clients = doc.clients.filter((client) => client.id !== clientId);
-      delete doc.secrets[clientId];
-      delete doc.tokens[clientId];
-      delete doc.status[clientId];
-      doc.notices = doc.notices.filter((notice) => notice.clientId !== clientId);
-    });
-  }
-
   #write(): void {
+    this.#revision++;
     this.#backend.store = this.#doc as unknown as Record<string, unknown>;
     fsyncDir(this.dataDir);
     this.#identity = fileIdentity(this.path);
@@ -320,8 +324,20 @@ function toDocument(raw: unknown): StoreDocument {
     throw new InvalidStore(`it does not have the shape of a TokenDesk store (${issue?.path.join('.') || 'document'}: ${issue?.message ?? 'invalid'})`);
   }
   const settings = settingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...(checked.data.settings as object | null) });
+  // A bad status or notice is bookkeeping, not data: it is dropped (the client reads as "no failures").
+  const status: Record<string, ClientStatus> = {};
+  for (const [id, value] of Object.entries(checked.data.status)) {
+    const parsed = statusSchema.safeParse(value);
+    if (parsed.success) status[id] = parsed.data as ClientStatus;
+  }
   return {
-    ...(checked.data as unknown as StoreDocument),
+    ...checked.data,
+    // Kept as read: vault.ts checks each value when it opens it.
+    secrets: checked.data.secrets as Record<string, Sealed>,
+    tokens: checked.data.tokens as Record<string, Sealed>,
+    schemaVersion: SCHEMA_VERSION,
+    status,
+    notices: checked.data.notices.filter((notice): notice is Notice => noticeSchema.safeParse(notice).success),
     settings: settings.success ? settings.data : structuredClone(DEFAULT_SETTINGS),
   };
 }

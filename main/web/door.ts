@@ -11,6 +11,7 @@ import { SignInCoordinator } from '../core/signin';
 import type { AppWarning } from '../model/types';
 import { startLoopbackListener } from '../oauth/signin';
 import { startSandbox } from '../sandbox';
+import { sandboxClientPresets } from '../sandbox/presets';
 import { startWebServer } from './server';
 
 export interface WebDoorOptions {
@@ -42,7 +43,7 @@ export async function startWebDoor(opts: WebDoorOptions): Promise<WebDoor> {
   let desk: TokenDesk;
   try {
     // background: like the app, this door keeps tokens fresh while it runs.
-    desk = await TokenDesk.open({ dataDir: opts.dataDir, sandboxUrl: sandbox.url, background: true, version: opts.version });
+    desk = await TokenDesk.open({ dataDir: opts.dataDir, sandboxUrl: sandbox.url, sandboxSeeds: sandboxClientPresets(sandbox.url), background: true, version: opts.version });
   } catch (error) {
     await sandbox.close();
     throw error;

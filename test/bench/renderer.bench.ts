@@ -99,6 +99,7 @@ export function fakeClients(count: number, now = Date.now()): ClientView[] {
         device: false,
         introspect: false,
       },
+      damage: null,
     };
   });
 }

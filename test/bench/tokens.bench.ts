@@ -8,6 +8,7 @@ import path from 'node:path';
 import { DEFAULT_REFRESH_POLICY } from '../../main/model/defaults';
 import type { ClientConfig, Exchange, TokenSet } from '../../main/model/types';
 import { TokenManager } from '../../main/tokens/manager';
+import { Vault } from '../../main/tokens/vault';
 import { RefreshScheduler, realClock, type SchedulerClock } from '../../main/tokens/scheduler';
 import { openKeyring } from '../../main/tokens/secrets';
 import { EXCHANGE_HISTORY_LIMIT, ExchangeLog } from '../../main/tokens/exchange-log';
@@ -111,7 +112,7 @@ export async function benchStore(clients = 1000, writes = 40, exchangesPerClient
         for (let n = 0; n < exchangesPerClient; n++) log.append(id, keyring.seal(JSON.stringify(exchange(id, n))));
       }
     });
-    const manager = new TokenManager({ store, keyring, dataDir, refresher: () => Promise.reject(new Error('not used')) });
+    const manager = new TokenManager({ vault: new Vault({ dataDir, store, keyring }), refresher: () => Promise.reject(new Error('not used')) });
     const times: number[] = [];
     for (let w = 0; w < writes; w++) {
       const started = performance.now();

@@ -20,6 +20,7 @@ import { startLoopbackListener } from '../../main/oauth/signin';
 import type { EventName, Events, IpcResult } from '../../main/ipc/contract';
 import { createHandlers } from '../../main/ipc/handlers';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../main/sandbox';
+import { sandboxClientPresets } from '../../main/sandbox/presets';
 import { launchRenderer, type BrowserHarness, type LaunchOptions } from './e2e-browser';
 
 export * from './e2e-browser';
@@ -53,7 +54,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const sandbox = await startSandbox(options.sandbox);
   const dataDir = await mkdtemp(join(tmpdir(), 'tokendesk-e2e-'));
   // background: the desktop app keeps tokens fresh (scheduled refreshes, "next refresh" on screen).
-  const desk = await TokenDesk.open({ dataDir, sandboxUrl: sandbox.url, version: 'e2e', background: true, ...options.desk });
+  const desk = await TokenDesk.open({ dataDir, sandboxUrl: sandbox.url, sandboxSeeds: sandboxClientPresets(sandbox.url), version: 'e2e', background: true, ...options.desk });
   const clipboard: string[] = [];
   const opened: string[] = [];
   const authPages: Page[] = [];

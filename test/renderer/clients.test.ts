@@ -30,6 +30,7 @@ function client(name: string, over: Partial<ClientView['config']> = {}, rest: Pa
     expiringAt: null,
     lastError: null,
     capabilities: { issue: true, signIn: false, refresh: true, revoke: false, signOut: false, userInfo: false, reconsent: false, basicHeader: false, device: false, introspect: false },
+    damage: null,
     ...rest,
   };
 }

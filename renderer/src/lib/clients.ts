@@ -5,7 +5,7 @@ export type SortKey = 'name' | 'expiry' | 'state';
 export type GroupKey = 'none' | 'provider' | 'env';
 export type EnvKey = 'sandbox' | 'prod' | 'dev' | 'other';
 
-export const CLIENT_STATES: readonly ClientState[] = ['valid', 'refreshing', 'expiring', 'expired', 'needs_signin', 'error', 'none'];
+export const CLIENT_STATES: readonly ClientState[] = ['valid', 'refreshing', 'expiring', 'expired', 'needs_signin', 'error', 'none', 'damaged'];
 
 /** What a badge shows: a client's state, or a token that still works while its refresh fails. */
 export type DisplayState = ClientState | 'failing';
@@ -60,7 +60,7 @@ export function environmentOf(client: ClientView): EnvKey {
   return 'other';
 }
 
-const STATE_ORDER: Record<ClientState, number> = { error: 0, needs_signin: 1, expired: 2, expiring: 3, refreshing: 4, valid: 5, none: 6 };
+const STATE_ORDER: Record<ClientState, number> = { damaged: 0, error: 0, needs_signin: 1, expired: 2, expiring: 3, refreshing: 4, valid: 5, none: 6 };
 
 /**
  * One collator for every comparison: String.prototype.localeCompare looks its collator up on each

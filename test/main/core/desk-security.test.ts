@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenDesk } from '../../../main/core/desk';
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../../../main/sandbox';
+import { sandboxClientPresets } from '../../../main/sandbox/presets';
 import { playUser } from '../../helpers/oauth-browser';
 
 let sandbox: Sandbox;
@@ -16,7 +17,7 @@ const { username, password } = SANDBOX_CREDENTIALS.oauth2;
 beforeAll(async () => {
   sandbox = await startSandbox();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokendesk-security-'));
-  desk = await TokenDesk.open({ dataDir, sandboxUrl: sandbox.url });
+  desk = await TokenDesk.open({ dataDir, sandboxUrl: sandbox.url, sandboxSeeds: sandboxClientPresets(sandbox.url) });
 });
 afterAll(async () => {
   await desk.close();

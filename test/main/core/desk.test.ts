@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TokenDesk } from '../../../main/core/desk';
 import { TokenDeskError } from '../../../main/model/errors';
 import { startSandbox, type Sandbox } from '../../../main/sandbox';
+import { sandboxClientPresets } from '../../../main/sandbox/presets';
 import { playUser } from '../../helpers/oauth-browser';
 
 let sandbox: Sandbox;
@@ -30,7 +31,7 @@ function tempDir(): string {
 }
 
 async function open(dataDir = tempDir(), withSandbox = true): Promise<TokenDesk> {
-  const desk = await TokenDesk.open({ dataDir, sandboxUrl: withSandbox ? sandbox.url : null });
+  const desk = await TokenDesk.open({ dataDir, sandboxUrl: withSandbox ? sandbox.url : null, sandboxSeeds: sandboxClientPresets(sandbox.url) });
   desks.push(desk);
   return desk;
 }

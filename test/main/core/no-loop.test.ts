@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TokenDesk } from '../../../main/core/desk';
 import { startSandbox, type Sandbox } from '../../../main/sandbox';
+import { sandboxClientPresets } from '../../../main/sandbox/presets';
 import { CALLS_PER_MINUTE, scheduledRetryDelay } from '../../../main/tokens/refresh-guard';
 import { playUser } from '../../helpers/oauth-browser';
 
@@ -24,7 +25,7 @@ let dataDir = '';
 async function open(lifetimes: Parameters<typeof startSandbox>[0] = {}): Promise<{ sandbox: Sandbox; desk: TokenDesk }> {
   sandbox = await startSandbox(lifetimes);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokendesk-no-loop-'));
-  desk = await TokenDesk.open({ dataDir, sandboxUrl: sandbox.url, background: true });
+  desk = await TokenDesk.open({ dataDir, sandboxUrl: sandbox.url, sandboxSeeds: sandboxClientPresets(sandbox.url), background: true });
   return { sandbox, desk };
 }
 

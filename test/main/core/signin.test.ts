@@ -7,6 +7,7 @@ import type { PendingSignInView } from '../../../main/core/desk-api';
 import { SignInCoordinator, type SignInDrivers } from '../../../main/core/signin';
 import { startLoopbackListener } from '../../../main/oauth/signin';
 import { startSandbox, type Sandbox } from '../../../main/sandbox';
+import { sandboxClientPresets } from '../../../main/sandbox/presets';
 import { playUser } from '../../helpers/oauth-browser';
 
 let sandbox: Sandbox;
@@ -18,7 +19,7 @@ const HEJHOME = 'Sandbox — Hejhome';
 beforeAll(async () => {
   sandbox = await startSandbox();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokendesk-signin-'));
-  desk = await TokenDesk.open({ dataDir, sandboxUrl: sandbox.url });
+  desk = await TokenDesk.open({ dataDir, sandboxUrl: sandbox.url, sandboxSeeds: sandboxClientPresets(sandbox.url) });
 });
 afterAll(async () => {
   await desk.close();

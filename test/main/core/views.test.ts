@@ -23,6 +23,7 @@ const facts = (over: Partial<ClientFacts> = {}): ClientFacts => ({
   refreshing: false,
   dueAt: null,
   capabilities: NO_CAPABILITIES,
+  damage: null,
   ...over,
 });
 

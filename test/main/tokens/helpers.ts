@@ -5,8 +5,10 @@ import path from 'node:path';
 import { DEFAULT_REFRESH_POLICY } from '../../../main/model/defaults';
 import type { ClientConfig, TokenSet } from '../../../main/model/types';
 import { TokenManager, type TokenManagerOptions } from '../../../main/tokens/manager';
+import type { LockOptions } from '../../../main/tokens/lock';
 import { openKeyring, type Keyring } from '../../../main/tokens/secrets';
 import { TokenStore } from '../../../main/tokens/store';
+import { Vault } from '../../../main/tokens/vault';
 
 export const DAY = 86_400_000;
 
@@ -57,29 +59,30 @@ export interface Setup {
   dataDir: string;
   store: TokenStore;
   keyring: Keyring;
+  vault: Vault;
   manager: TokenManager;
 }
 
 /** A data directory with the given clients, and a manager over it. */
 export async function setup(
   clients: ClientConfig[],
-  opts: Partial<TokenManagerOptions> & { dataDir?: string } = {},
+  opts: Partial<Omit<TokenManagerOptions, 'vault'>> & { dataDir?: string; lock?: LockOptions } = {},
 ): Promise<Setup> {
   const dataDir = opts.dataDir ?? tempDir();
   const keyring = await openKeyring({ dataDir });
   const store = TokenStore.open({ dataDir });
   store.update((doc) => {
-    for (const c of clients) if (!doc.clients.some((existing) => existing.id === c.id)) doc.clients.push(c);
+    for (const c of clients) if (!doc.clients.some((existing) => (existing as ClientConfig).id === c.id)) doc.clients.push(c);
   });
+  const { lock, dataDir: _dir, ...managerOptions } = opts;
+  const vault = new Vault({ dataDir, store, keyring, ...(lock ? { lock } : {}) });
   const manager = new TokenManager({
-    store,
-    keyring,
-    dataDir,
+    vault,
     refresher: () => Promise.reject(new Error('no refresher in this test')),
     sleep: () => Promise.resolve(),
-    ...opts,
+    ...managerOptions,
   });
-  return { dataDir, store, keyring, manager };
+  return { dataDir, store, keyring, vault, manager };
 }
 
 /** Every file under a directory, recursively. */

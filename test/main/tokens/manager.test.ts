@@ -6,6 +6,7 @@ import { FAILING_NOTICE_AFTER, TokenManager, type Refresher } from '../../../mai
 import { MAX_TIMER_MS, RefreshScheduler, type SchedulerClock } from '../../../main/tokens/scheduler';
 import { openKeyring } from '../../../main/tokens/secrets';
 import { TokenStore } from '../../../main/tokens/store';
+import { Vault } from '../../../main/tokens/vault';
 import { DAY, client, setup, tokenSet } from './helpers';
 
 /** A provider that rotates refresh tokens and rejects a stale one, like Hejhome. */
@@ -82,7 +83,7 @@ describe('TokenManager.validToken', () => {
 
   it('an unknown client is not_found', async () => {
     const { manager } = await setup([]);
-    await expect(manager.validToken('nope')).rejects.toMatchObject({ code: 'not_found', message: 'No client with id "nope".' });
+    await expect(manager.validToken('nope')).rejects.toMatchObject({ code: 'not_found', message: 'No client named "nope". See the list of clients (tokendesk clients list).' });
   });
 });
 
@@ -94,7 +95,7 @@ describe('TokenManager.refresh', () => {
     await manager.refresh('a', { force: true });
     await manager.refresh('a', { force: true });
     expect(provider.calls).toBe(2);
-    const reopened = new TokenManager({ store: TokenStore.open({ dataDir }), keyring: await openKeyring({ dataDir }), dataDir, refresher: provider.refresher });
+    const reopened = new TokenManager({ vault: new Vault({ dataDir, store: TokenStore.open({ dataDir }), keyring: await openKeyring({ dataDir }) }), refresher: provider.refresher });
     expect(reopened.token('a')?.refreshToken).toBe('rt-2');
   });
 
@@ -114,7 +115,7 @@ describe('TokenManager.refresh', () => {
     const { manager, dataDir } = await setup([client('a')], { refresher: provider.refresher });
     await manager.saveToken('a', expired());
     const token = await manager.validToken('a');
-    const onDisk = new TokenManager({ store: TokenStore.open({ dataDir }), keyring: await openKeyring({ dataDir }), dataDir, refresher: provider.refresher });
+    const onDisk = new TokenManager({ vault: new Vault({ dataDir, store: TokenStore.open({ dataDir }), keyring: await openKeyring({ dataDir }) }), refresher: provider.refresher });
     expect(onDisk.token('a')).toMatchObject({ accessToken: token.accessToken, refreshToken: 'rt-1' });
   });
 
@@ -139,7 +140,7 @@ describe('TokenManager.refresh', () => {
       },
     });
     const provider = rotatingProvider();
-    const manager = new TokenManager({ store, keyring: await openKeyring({ dataDir }), dataDir, refresher: provider.refresher, sleep: () => Promise.resolve() });
+    const manager = new TokenManager({ vault: new Vault({ dataDir, store: store, keyring: await openKeyring({ dataDir }) }), refresher: provider.refresher, sleep: () => Promise.resolve() });
     await manager.saveToken('a', expired());
     failWrites = true;
     await expect(manager.validToken('a')).rejects.toMatchObject({ code: 'storage', message: expect.stringMatching(/ENOSPC/) });
@@ -350,10 +351,7 @@ describe('TokenManager scheduling', () => {
     const first = await setup([client('a'), client('b')], { refresher: provider.refresher });
     await first.manager.saveToken('a', expired());
     await first.manager.saveToken('b', tokenSet());
-    const manager = new TokenManager({
-      store: TokenStore.open({ dataDir: first.dataDir }),
-      keyring: first.keyring,
-      dataDir: first.dataDir,
+    const manager = new TokenManager({ vault: new Vault({ dataDir: first.dataDir, store: TokenStore.open({ dataDir: first.dataDir }), keyring: first.keyring }),
       refresher: provider.refresher,
       background: true,
     });

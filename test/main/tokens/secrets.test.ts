@@ -162,8 +162,8 @@ describe('secrets at rest', () => {
       cookieAccess: 'cookie-access-Jk9lM3nB6',
       cookieRefresh: 'cookie-refresh-Vc4xZ7aS2',
     };
-    const { dataDir, manager } = await setup([client('a'), client('b', { provider: 'itcode', platform: 'naver' })]);
-    await manager.saveSecrets('a', { clientSecret: secrets.clientSecret, password: secrets.password });
+    const { dataDir, manager, vault } = await setup([client('a'), client('b', { provider: 'itcode', platform: 'naver' })]);
+    await vault.transaction(() => vault.putClient(client('a'), { clientSecret: secrets.clientSecret, password: secrets.password }));
     await manager.saveToken('a', tokenSet({ accessToken: secrets.access, refreshToken: secrets.refresh, raw: { access_token: secrets.access, refresh_token: secrets.refresh } }));
     await manager.saveToken('b', tokenSet({ accessToken: secrets.cookieAccess, refreshToken: secrets.cookieRefresh, cookies: { access: secrets.cookieAccess, refresh: secrets.cookieRefresh } }));
     const exchange: Exchange = {
@@ -180,9 +180,9 @@ describe('secrets at rest', () => {
       responseBody: JSON.stringify({ access_token: secrets.access, refresh_token: secrets.refresh }),
       error: null,
     };
-    for (let i = 0; i < 3; i++) await manager.recordExchange('a', { ...exchange, id: `x${i}` });
-    expect(manager.exchanges('a')).toHaveLength(3);
-    expect(manager.secrets('a').clientSecret).toBe(secrets.clientSecret);
+    for (let i = 0; i < 3; i++) await vault.recordExchange('a', { ...exchange, id: `x${i}` });
+    expect(vault.exchanges('a')).toHaveLength(3);
+    expect(vault.secrets('a').clientSecret).toBe(secrets.clientSecret);
 
     const files = allFiles(dataDir);
     expect(files.map((file) => path.relative(dataDir, file)).sort()).toEqual([path.join('exchanges', 'a.log'), 'key.json', 'store.json']);

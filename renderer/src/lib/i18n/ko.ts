@@ -72,6 +72,7 @@ export const ko: Catalogue = {
   'state.needs_signin': '로그인 필요',
   'state.error': '오류',
   'state.failing': '유효 · 갱신 실패 중',
+  'state.damaged': '손상됨',
 
   'dash.title': '클라이언트',
   'dash.search': '클라이언트 검색',
@@ -505,7 +506,8 @@ export const ko: Catalogue = {
   'main.damage_settings': '"{name}"의 저장된 설정을 읽을 수 없습니다({reason}). 클라이언트를 편집해 고치거나 삭제하세요.',
   'main.damage_secret': '"{name}"의 클라이언트 시크릿을 읽을 수 없습니다. 클라이언트 설정에서 다시 입력하세요.',
   'main.damage_token': '"{name}"의 저장된 토큰을 읽을 수 없습니다({reason}). 다시 로그인해 바꾸세요.',
-  'main.key_missing': '저장된 시크릿을 여는 키({keyPath})가 없어졌지만 저장소에는 그 키로 봉인된 시크릿이 남아 있습니다. 백업에서 key.json을 복원하거나 새로 시작하세요. 새로 시작하면 이전 저장소는 지우지 않고 옆으로 옮겨 둡니다.',
+  'main.key_missing': '저장된 시크릿을 여는 키({keyPath})가 없어졌지만 저장소에는 그 키로 봉인된 시크릿이 남아 있습니다. 백업에서 key.json을 복원하거나 새로 시작하세요(`tokendesk start-over` 또는 앱의 새로 시작). 새로 시작하면 이전 저장소는 지우지 않고 옆으로 옮겨 둡니다.',
+  'main.started_over': '이전 저장소의 키가 없어져 빈 저장소와 새 키로 새로 시작했습니다. 이전 저장소는 지우지 않고 남겨 두었습니다({path}).',
   'main.refresh_no_new_token': '공급자가 "{name}"에 새 토큰을 주지 않았습니다({why}). TokenDesk는 잠시 기다렸다가 다시 시도합니다. 계속되면 다시 로그인하세요.',
   'main.why_same_access_token': '응답에 새 액세스 토큰이 없었습니다',
   'main.why_expiry_not_later': '새 토큰의 만료 시각이 지금 토큰보다 늦지 않습니다',

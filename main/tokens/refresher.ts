@@ -1,0 +1,19 @@
+/**
+ * The manager's refresher in the app: refresh with the stored refresh token (or itcode's refresh
+ * cookie), re-issue where the grant needs no user, otherwise "sign in". The OAuth exchange itself
+ * is main/oauth's; the token path runs manager → here → oauth, never back up through core.
+ */
+import { TokenDeskError } from '../model/errors';
+import { issueToken, refreshToken, type FlowDeps } from '../oauth/flows';
+import { capabilitiesOf } from '../oauth/presets';
+import type { Refresher } from './manager';
+
+export function oauthRefresher(deps: FlowDeps): Refresher {
+  return async (client, secrets, current) => {
+    const input = { client, secrets };
+    if (current && (current.refreshToken || current.cookies?.['refresh'])) return refreshToken(deps, input, current);
+    if (capabilitiesOf(client).issue) return issueToken(deps, input);
+    if (!current) throw new TokenDeskError('needs_signin', `${client.name} is not signed in yet: sign in first.`);
+    throw new TokenDeskError('needs_signin', `${client.name} has no refresh token: sign in again.`);
+  };
+}
