@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { TokenDeskError } from '../model/errors';
 import type { ClientSecrets } from '../model/types';
-import { readImport, type ImportSource } from '../import';
+import type { ImportSource } from '../import';
 import { skip, type ImportCandidate, type ImportPreview } from '../import/types';
 import { providerInfos } from '../oauth/presets';
 import type { Vault } from '../tokens/vault';
@@ -36,8 +36,13 @@ export class PendingImports {
     private readonly now: () => number,
   ) {}
 
-  /** Reads a Postman, Insomnia, Bruno, curl or TokenDesk file; nothing is saved yet. */
-  preview(source: ImportSource): ImportPreview {
+  /**
+   * Reads a Postman, Insomnia, Bruno, curl or TokenDesk file; nothing is saved yet. The readers
+   * load on first use: the Bruno grammar alone (ohm-js) costs seconds, which every other command
+   * line call would otherwise pay.
+   */
+  async preview(source: ImportSource): Promise<ImportPreview> {
+    const { readImport } = await import('../import');
     const read = readImport(source);
     const taken = this.vault.names();
     const pending: PendingImport = { createdAt: this.now(), entries: [] };
