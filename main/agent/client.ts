@@ -14,6 +14,7 @@ import {
   lineSplitter,
   type AgentHello,
   type AgentMethod,
+  type AgentRequest,
   type AgentResponse,
 } from './protocol';
 
@@ -107,7 +108,7 @@ export async function connectAgent(socketPath: string, opts: { timeoutMs?: numbe
   socket.on('error', () => undefined);
   socket.on('close', () => failAll(agentError('network', 'The TokenDesk app closed the connection before answering.')));
 
-  const call = (method: string, params: unknown, callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS): Promise<unknown> => {
+  const call = (method: AgentRequest['method'], params: unknown, callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS): Promise<unknown> => {
     if (closedError) return Promise.reject(closedError);
     const id = nextId++;
     return new Promise((resolve, reject) => {
@@ -116,7 +117,7 @@ export async function connectAgent(socketPath: string, opts: { timeoutMs?: numbe
         reject(agentError('timeout', `The TokenDesk app did not answer "${method}" within ${Math.round(callTimeoutMs / 1000)} s.`));
       }, callTimeoutMs);
       pending.set(id, { resolve, reject, timer });
-      socket.write(`${JSON.stringify({ id, method, params })}\n`);
+      socket.write(`${JSON.stringify({ id, method, params } as AgentRequest)}\n`);
     });
   };
 

@@ -6,14 +6,12 @@
  */
 import type { z } from 'zod';
 import { TokenDeskError, toErrorInfo } from '../model/errors';
-import { notServedBecause, operations, type Door, type OperationName } from '../model/operations';
-import type { ErrorInfo } from '../model/types';
+import { notServedBecause, operations, type Door, type OperationName, type OperationResult } from '../model/operations';
 import { explanations, runs, type DoorContext } from './operations';
 
-export type OperationResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 export type Dispatch = (name: unknown, payload: unknown) => Promise<OperationResult<unknown>>;
 
-export function isOperation(name: unknown): name is OperationName {
+function isOperation(name: unknown): name is OperationName {
   return typeof name === 'string' && Object.hasOwn(operations, name);
 }
 

@@ -4,8 +4,8 @@
  * it), their output types, and the events. The renderer imports only types from here.
  */
 import type { ClientInput, Settings } from '../model/schemas';
-import type { ClientView, ErrorInfo, Notice } from '../model/types';
-import type { OperationInput, OperationOutput, ServedOn } from '../model/operations';
+import type { ClientView, Notice } from '../model/types';
+import type { OperationInput, OperationOutput, OperationResult, ServedOn } from '../model/operations';
 import { apiName, EVENT_NAMES, IPC_CHANNELS, type ApiName } from './channels';
 
 // What the renderer needs of the ground floor and the core's views, from the one file it imports (as types only).
@@ -40,7 +40,7 @@ export interface Events {
 export type EventName = keyof Events;
 export const eventNames: readonly EventName[] = EVENT_NAMES;
 
-export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+export type IpcResult<T> = OperationResult<T>;
 
 /** window.tokendesk: one function per channel, one subscription per event. */
 export type TokenDeskApi = {

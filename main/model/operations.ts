@@ -11,9 +11,12 @@ import { z } from 'zod';
 import { LIMITS } from './limits';
 import type { MessageText } from './messages';
 import { applyImportSchema, clientInputSchema, copyFormatSchema, idSchema as id, importSourceSchema, settingsSchema, sinkInputSchema, type ClientInput, type Settings } from './schemas';
-import type { AppInfo, ClientView, DeviceSignInView, Exchange, Notice, ProviderInfo, ServerMetadata, Sink, TokenDetail, TokenSet } from './types';
+import type { AppInfo, ClientView, DeviceSignInView, ErrorInfo, Exchange, Notice, ProviderInfo, ServerMetadata, Sink, TokenDetail, TokenSet } from './types';
 
 export type Door = 'ipc' | 'web' | 'agent';
+
+/** What every door answers: the output, or the error as data (Electron drops error classes across invoke). */
+export type OperationResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 export const DOORS: readonly Door[] = ['ipc', 'web', 'agent'];
 
 export interface PendingSignInView {
