@@ -8,20 +8,15 @@ import type { SchedulerClock } from '../tokens/scheduler';
 import type { Keychain } from '../tokens/secrets';
 import type { StoreBackendFactory } from '../tokens/store';
 import type { SandboxSeed } from './sandbox-clients';
-import type { AppInfo, ClientView, CopyFormat, DeviceSignInView, Exchange, Notice, ProviderInfo, Sink, TokenDetail, TokenSet } from '../model/types';
+import type { AppInfo, ClientView, CopyFormat, DeviceSignInView, Exchange, Notice, ProviderInfo, TokenDetail, TokenSet } from '../model/types';
 import type { DiscoveryNetwork } from '../oauth/standards/discovery';
 import type { ServerMetadata } from '../model/types';
 import type { ImportSource } from '../import';
 import type { ImportPreview } from '../import/types';
+import type { PendingSignInView, SinkResult } from '../model/operations';
 
-export interface SinkResult {
-  client: ClientView;
-  sink: Sink;
-  /** The current token was written to it now (false: no token yet, or the write failed). */
-  written: boolean;
-  /** Why the first write failed. */
-  error: string | null;
-}
+// What travels to the doors is defined once, beside the operations table.
+export type { PendingSignInView, SinkResult } from '../model/operations';
 
 /** How TokenDesk.open() is set up by its host (the shell, the agent, the command line, tests). */
 export interface DeskOptions {
@@ -43,14 +38,6 @@ export interface DeskOptions {
   background?: boolean;
   httpTimeoutMs?: number;
   version?: string;
-}
-
-export interface PendingSignInView {
-  clientId: string;
-  authorizeUrl: string;
-  redirectUri: string;
-  /** True when the redirect URI is loopback (RFC 8252 §7.3): a local listener can catch it. */
-  loopback: boolean;
 }
 
 export interface DeskApi {
