@@ -232,7 +232,7 @@ export class TokenDesk implements DeskApi {
   async issue(ref: string): Promise<ClientView> {
     const client = this.#vault.config(this.#record(ref).id);
     if (!capabilitiesOf(client).issue) {
-      throw new TokenDeskError('unsupported', `${client.name} signs in through the browser: use Sign in instead of Issue.`);
+      throw new TokenDeskError('unsupported', msg('issue_signs_in_browser', { name: client.name }));
     }
     await this.#manager.refresh(client.id, { force: true, fresh: true });
     return this.getClient(client.id);

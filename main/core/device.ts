@@ -4,6 +4,7 @@
  * client id; a new begin or a cancel aborts the poll in progress.
  */
 import { TokenDeskError } from '../model/errors';
+import { msg } from '../model/messages';
 import type { DeviceSignInView } from '../model/types';
 import { capabilitiesOf } from '../oauth/presets';
 import { abortableSleep, beginDeviceSignIn, completeDeviceSignIn, deviceView, type DeviceAuthorization } from '../oauth/standards/device';
@@ -19,7 +20,7 @@ export class DeviceSignIns {
   async begin(ref: string): Promise<DeviceSignInView> {
     const client = this.ctx.client(ref);
     if (!capabilitiesOf(client).device) {
-      throw new TokenDeskError('unsupported', `${client.name} does not sign in with a device code: choose the device_code grant and its server's device authorization endpoint.`);
+      throw new TokenDeskError('unsupported', msg('device_not_offered', { name: client.name }));
     }
     this.#devices.get(client.id)?.abort.abort();
     const device = await beginDeviceSignIn(this.ctx.deps(), this.ctx.input(client));
@@ -32,7 +33,7 @@ export class DeviceSignIns {
     const { ctx } = this;
     const client = ctx.client(ref);
     const entry = this.#devices.get(client.id);
-    if (!entry) throw new TokenDeskError('needs_signin', `No device sign-in of ${client.name} is in progress: start it again.`);
+    if (!entry) throw new TokenDeskError('needs_signin', msg('device_not_started', { name: client.name }));
     try {
       const token = await ctx.holds.run(
         client.id,

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TokenDeskError } from '../model/errors';
+import { msg } from '../model/messages';
 import type { ClientInput } from '../model/schemas';
 import type { ClientConfig } from '../model/types';
 import { defaultBaseUrl, providerInfos } from '../oauth/presets';
@@ -91,7 +92,7 @@ export class ClientEditor {
   async rediscover(clientId: string, deps: FlowDeps): Promise<string> {
     const client = this.#vault.config(clientId);
     const issuer = client.generic?.issuer;
-    if (!client.generic || !issuer) throw new TokenDeskError('bad_request', `${client.name} was not created from an issuer: enter its endpoints by hand.`);
+    if (!client.generic || !issuer) throw new TokenDeskError('bad_request', msg('not_from_issuer', { name: client.name }));
     const generic = settingsFromMetadata(client.generic, await discoverMetadata(deps, { client, secrets: this.#vault.secrets(clientId) }, issuer));
     const updatedAt = new Date(this.#now()).toISOString();
     await this.#vault.transaction(() => this.#vault.putClient({ ...this.#vault.config(clientId), generic, updatedAt }, undefined));

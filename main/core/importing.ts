@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TokenDeskError } from '../model/errors';
+import { msg } from '../model/messages';
 import type { ClientSecrets } from '../model/types';
 import type { ImportSource } from '../import';
 import { skip, type ImportCandidate, type ImportPreview } from '../import/types';
@@ -82,21 +83,24 @@ export class PendingImports {
     const pending = this.#pending.get(id);
     if (!pending || this.now() - pending.createdAt > PENDING_IMPORT_MS) {
       this.#pending.delete(id);
-      throw new TokenDeskError('not_found', 'This import preview is gone (older than 15 minutes, or already imported): read the file again.');
+      throw new TokenDeskError('not_found', msg('import_preview_gone'));
     }
     const chosen = (options.only ?? pending.entries.map((_entry, index) => index)).map((index) => ({ index, entry: pending.entries[index] }));
     const taken = this.vault.names();
     const ready = chosen.map(({ index, entry }) => {
-      if (!entry) throw new TokenDeskError('bad_request', `The preview has no client number ${index + 1}.`);
+      if (!entry) throw new TokenDeskError('bad_request', msg('import_preview_no_entry', { number: index + 1 }));
       const stored = this.vault.unsealSecrets(entry.sealed);
       const given = options.secrets?.[String(index)] ?? {};
       const secrets: ClientSecrets = { clientSecret: given.clientSecret || stored.clientSecret, password: given.password || stored.password };
       const { candidate } = entry;
-      if (candidate.needsSecret && !secrets.clientSecret) throw new TokenDeskError('bad_request', `${candidate.input.name} needs its client secret: enter it to import.`);
-      if (candidate.needsPassword && !secrets.password) throw new TokenDeskError('bad_request', `${candidate.input.name} needs the password of ${candidate.input.generic?.username ?? 'its user'}: enter it to import.`);
-      const name = uniqueName(candidate.input.name, taken);
-      taken.add(name);
-      const input = { ...candidate.input, name, clientSecret: secrets.clientSecret, password: secrets.password };
+      const name = candidate.input.name;
+      if (candidate.needsSecret && !secrets.clientSecret) throw new TokenDeskError('bad_request', msg('import_needs_secret', { name }));
+      if (candidate.needsPassword && !secrets.password) {
+        throw new TokenDeskError('bad_request', msg('import_needs_password', { name, user: candidate.input.generic?.username ?? 'its user' }));
+      }
+      const unique = uniqueName(name, taken);
+      taken.add(unique);
+      const input = { ...candidate.input, name: unique, clientSecret: secrets.clientSecret, password: secrets.password };
       // Checked before the transaction: a bad one stops the import with nothing saved.
       this.editor.check(input);
       return input;

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TokenDeskError } from '../model/errors';
-import { format } from '../model/messages';
+import { format, msg } from '../model/messages';
 import type { SinkInput } from '../model/schemas';
 import type { Notice, TokenSet } from '../model/types';
 import { newSink } from '../sinks/config';
@@ -29,7 +29,7 @@ export async function addSink(ctx: SinkContext, record: ClientRecord, input: Sin
     const client = ctx.vault.config(record.id);
     const sinks = client.sinks ?? [];
     if (sinks.some((other) => other.path === sink.path && other.key === sink.key)) {
-      throw new TokenDeskError('conflict', `${client.name} already writes ${sink.key ? `${sink.key} in ` : ''}${sink.path}.`);
+      throw new TokenDeskError('conflict', msg('sink_exists', { name: client.name, what: sink.key ? `${sink.key} in ${sink.path}` : sink.path }));
     }
     ctx.vault.putClient({ ...client, sinks: [...sinks, sink] }, undefined);
   });
@@ -42,10 +42,8 @@ export async function removeSink(ctx: SinkContext, record: ClientRecord, sinkRef
   const { config } = record;
   const matches = (config.sinks ?? []).filter((sink) => sink.id === sinkRef || sink.path === sinkRef);
   if (matches.length !== 1) {
-    throw new TokenDeskError(
-      matches.length === 0 ? 'not_found' : 'conflict',
-      matches.length === 0 ? `${config.name} has no sink "${sinkRef}".` : `${config.name} writes ${sinkRef} more than once: name the sink by its id.`,
-    );
+    const params = { name: config.name, sink: sinkRef };
+    throw matches.length === 0 ? new TokenDeskError('not_found', msg('sink_not_found', params)) : new TokenDeskError('conflict', msg('sink_ambiguous', params));
   }
   await ctx.vault.transaction(() => {
     const client = ctx.vault.config(record.id);

@@ -4,6 +4,7 @@
  * headers with DPoP RFC 9449). Reads through the vault and the manager; never opens a secret itself.
  */
 import { TokenDeskError } from '../model/errors';
+import { msg } from '../model/messages';
 import type { ClientConfig, CopyFormat, Exchange, TokenDetail, TokenSet } from '../model/types';
 import { basicHeader, fetchUserInfo, type FlowDeps, type FlowInput } from '../oauth/flows';
 import { capabilitiesOf } from '../oauth/presets';
@@ -32,7 +33,7 @@ export class TokenCalls {
   reveal(clientId: string, which: 'access' | 'refresh'): string {
     const token = this.ctx.manager.token(clientId);
     const value = which === 'access' ? token?.accessToken : token?.refreshToken;
-    if (!value) throw new TokenDeskError('not_found', `${this.ctx.vault.config(clientId).name} has no ${which} token.`);
+    if (!value) throw new TokenDeskError('not_found', msg(which === 'access' ? 'no_access_token' : 'no_refresh_token', { name: this.ctx.vault.config(clientId).name }));
     return value;
   }
 
@@ -49,7 +50,7 @@ export class TokenCalls {
 
   async userInfo(clientId: string): Promise<unknown> {
     const client = this.ctx.vault.config(clientId);
-    if (!capabilitiesOf(client).userInfo) throw new TokenDeskError('unsupported', `${client.name} has no user info endpoint.`);
+    if (!capabilitiesOf(client).userInfo) throw new TokenDeskError('unsupported', msg('no_userinfo', { name: client.name }));
     return fetchUserInfo(this.ctx.deps(), this.ctx.input(client), await this.ctx.validToken(clientId));
   }
 
@@ -57,10 +58,10 @@ export class TokenCalls {
   async introspect(clientId: string, which: 'access' | 'refresh'): Promise<Record<string, unknown>> {
     const client = this.ctx.vault.config(clientId);
     if (!capabilitiesOf(client).introspect) {
-      throw new TokenDeskError('unsupported', `${client.name}'s server offers no token introspection (RFC 7662 introspection_endpoint).`);
+      throw new TokenDeskError('unsupported', msg('no_introspection', { name: client.name }));
     }
     const token = this.ctx.manager.token(clientId);
-    if (!token) throw new TokenDeskError('needs_signin', `${client.name} has no token: sign in first.`);
+    if (!token) throw new TokenDeskError('needs_signin', msg('not_signed_in', { name: client.name }));
     return standardsIntrospect(this.ctx.deps(), this.ctx.input(client), token, which);
   }
 

@@ -86,6 +86,22 @@ export const MESSAGES = {
   device_expired: 'The code for {server} expired before anyone approved it. Start the device sign-in again.',
   device_denied: 'The sign-in was denied at {server}: nobody is signed in. Start the device sign-in again to retry.',
   device_cancelled: 'The device sign-in was cancelled.',
+  issue_signs_in_browser: '{name} signs in through the browser: use Sign in instead of Issue.',
+  not_signed_in: '{name} has no token: sign in first.',
+  no_access_token: '{name} has no access token.',
+  no_refresh_token: '{name} has no refresh token.',
+  no_userinfo: '{name} has no user info endpoint.',
+  no_introspection: '{name}\'s server offers no token introspection (RFC 7662 introspection_endpoint).',
+  not_from_issuer: '{name} was not created from an issuer: enter its endpoints by hand.',
+  device_not_offered: '{name} does not sign in with a device code: choose the device_code grant and its server\'s device authorization endpoint.',
+  device_not_started: 'No device sign-in of {name} is in progress: start it again.',
+  sink_exists: '{name} already writes {what}.',
+  sink_not_found: '{name} has no sink "{sink}".',
+  sink_ambiguous: '{name} writes {sink} more than once: name the sink by its id.',
+  import_preview_gone: 'This import preview is gone (older than 15 minutes, or already imported): read the file again.',
+  import_preview_no_entry: 'The preview has no client number {number}.',
+  import_needs_secret: '{name} needs its client secret: enter it to import.',
+  import_needs_password: '{name} needs the password of {user}: enter it to import.',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;
