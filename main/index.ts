@@ -16,6 +16,7 @@ import { resolveDataDir } from './model/paths';
 import { startLoopbackListener } from './oauth/signin';
 import { clearPartition, openAuthWindow } from './shell/auth-window';
 import { askStartOver, copyToClipboard, electronKeychain, openExternal, showNotification } from './shell/services';
+import { BACKGROUND_FLAG, createLoginItem, followLaunchAtLogin } from './shell/login-item';
 import { createTray } from './shell/tray';
 import { applySecurityBaseline, createMainWindow, rendererUrl } from './shell/window';
 import { startSandbox } from './sandbox';
@@ -32,12 +33,14 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function main(): Promise<void> {
-  const background = process.argv.includes('--background');
   let window: BrowserWindow | null = null;
   let quitting = false;
 
   await app.whenReady();
   applySecurityBaseline();
+  // Started at login (the --background flag on Linux and Windows, the login item on macOS): tray only.
+  const loginItem = createLoginItem();
+  const background = process.argv.includes(BACKGROUND_FLAG) || loginItem.openedAtLogin();
 
   // The same directory the command line uses, whatever name a packaged build gives the app.
   const dataDir = resolveDataDir(null);
@@ -59,10 +62,20 @@ async function main(): Promise<void> {
     return TokenDesk.open({ ...options, startOver: true });
   });
 
-  const tray = createTray({ onOpen: showWindow, onQuit: () => app.quit() });
-  tray.update(desk.listClients());
+  const launchAtLogin = () => desk.getSettings().launchAtLogin;
+  const syncLoginItem = followLaunchAtLogin(loginItem, launchAtLogin);
+  void syncLoginItem();
+  const tray = createTray({
+    onOpen: showWindow,
+    onQuit: () => app.quit(),
+    onLaunchAtLogin: (enabled) => {
+      desk.setSettings({ launchAtLogin: enabled }).catch((error: unknown) => console.warn(`TokenDesk: the setting could not be saved: ${String(error)}`));
+    },
+  });
+  const updateTray = () => tray.update(desk.listClients(), launchAtLogin());
+  updateTray();
   // The tray's "next expiry in …" counts down too; once a minute is enough for a tooltip.
-  const trayClock = setInterval(() => tray.update(desk.listClients()), 60_000);
+  const trayClock = setInterval(updateTray, 60_000);
 
   const send = <E extends EventName>(event: E, payload: Events[E]) => window?.webContents.send(event, payload);
   const signIn = new SignInCoordinator(desk, {
@@ -76,8 +89,10 @@ async function main(): Promise<void> {
   desk.onChange((what) => {
     const views = desk.listClients();
     if (what === 'clients') send('clients:changed', views);
-    else send('notices:changed', desk.notices());
-    tray.update(views);
+    else if (what === 'notices') send('notices:changed', desk.notices());
+    // Launch at login follows the setting, from the Settings view or the tray's checkbox.
+    else void syncLoginItem();
+    tray.update(views, launchAtLogin());
   });
   desk.onSignOut((clientId) =>
     clearPartition(clientId).catch((error: unknown) => console.warn(`TokenDesk: the sign-in session could not be cleared: ${String(error)}`)),

@@ -101,6 +101,6 @@ export interface DeskApi {
   dismissNotice(id: string): Promise<void>;
 
   /** Subscribe to changes (client list, notices); returns an unsubscribe function. */
-  onChange(listener: (event: 'clients' | 'notices') => void): () => void;
+  onChange(listener: (event: 'clients' | 'notices' | 'settings') => void): () => void;
   close(): Promise<void>;
 }

@@ -221,6 +221,7 @@ export class TokenDesk implements DeskApi {
   async setSettings(patch: Partial<Settings>): Promise<Settings> {
     const next = settingsSchema.parse({ ...this.getSettings(), ...patch });
     await this.#vault.transaction(() => this.#vault.update((doc) => void (doc.settings = next)));
+    this.#events.emit('settings');
     return next;
   }
 

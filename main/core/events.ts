@@ -1,6 +1,7 @@
 /**
  * What the desk tells its doors (IPC, tray, agent) and when: 'clients' when a view may have
- * changed, 'notices' when the list of notices did. The client views are built once per change
+ * changed, 'notices' when the list of notices did, 'settings' when the settings were saved (the
+ * shell applies some itself: launch at login). The client views are built once per change
  * and shared by every listener; the state timer ("expiring", "expired" arrive by time alone) is
  * armed from those views, each time they are rebuilt, never as a side effect of a read.
  */
@@ -9,7 +10,7 @@ import type { ClientView, Notice } from '../model/types';
 import { MAX_TIMER_MS } from '../tokens/scheduler';
 import { nextStateChange } from './views';
 
-export type DeskEvent = 'clients' | 'notices';
+export type DeskEvent = 'clients' | 'notices' | 'settings';
 
 export interface DeskEventsOptions {
   /** Builds every client's view (the desk's #view over the vault). */

@@ -9,6 +9,7 @@ export const DEFAULT_SETTINGS: Settings = {
   language: 'system',
   theme: 'system',
   closeToTray: true,
+  launchAtLogin: false,
   clipboardClearSeconds: 30,
   notifications: { needsSignIn: true, refreshFailing: true, refreshTokenExpiring: true, refreshTokenWarnDays: 7 },
   sandboxSeeded: false,

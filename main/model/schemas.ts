@@ -122,6 +122,8 @@ export const settingsSchema = z.object({
   language: z.enum(['system', 'en', 'ko']),
   theme: z.enum(['system', 'light', 'dark']),
   closeToTray: z.boolean(),
+  /** Start with the session, in the tray (issue #14 item 6): refresh and sinks go on after a reboot. */
+  launchAtLogin: z.boolean(),
   clipboardClearSeconds: z.number().int().min(SETTING_RANGES.clipboardClearSeconds.min).max(SETTING_RANGES.clipboardClearSeconds.max),
   notifications: z.object({
     needsSignIn: z.boolean(),

@@ -78,7 +78,7 @@ export async function startWebDoor(opts: WebDoorOptions): Promise<WebDoor> {
   emit = (event, payload) => web.emit(event, payload);
   const offChange = desk.onChange((what) => {
     if (what === 'clients') web.emit('clients:changed', desk.listClients());
-    else web.emit('notices:changed', desk.notices());
+    else if (what === 'notices') web.emit('notices:changed', desk.notices());
   });
 
   return {

@@ -98,4 +98,15 @@ describe('settings: provider request limits', () => {
     await expect.poll(() => h.desk.getSettings().requestTimeoutSeconds).toBe(30);
     await h.desk.issue('Token slow');
   });
+
+  test('start at login (issue #14 item 6) is off by default; the checkbox saves it', async () => {
+    const { page } = h;
+    const box = page.getByLabel('Start at login, in the tray (tokens keep refreshing after a restart)');
+    expect(await box.isChecked()).toBe(false);
+    expect(h.desk.getSettings().launchAtLogin).toBe(false);
+    await box.check();
+    await expect.poll(() => h.desk.getSettings().launchAtLogin).toBe(true);
+    await box.uncheck();
+    await expect.poll(() => h.desk.getSettings().launchAtLogin).toBe(false);
+  });
 });

@@ -102,7 +102,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const call = (channel: string, input?: unknown) => dispatch(channel, input);
   const offChange = desk.onChange((what) => {
     if (what === 'clients') void emit('clients:changed', desk.listClients());
-    else void emit('notices:changed', desk.notices());
+    else if (what === 'notices') void emit('notices:changed', desk.notices());
   });
 
   try {

@@ -12,7 +12,10 @@ import { IPC_CHANNELS } from '../../../main/ipc/contract';
 import { defaultSocketPath } from '../../../main/agent/server';
 
 type Listener = (event: { senderFrame: { url: string; parent: null } }, payload: unknown) => Promise<IpcResult<unknown>>;
-const { handlers, exited, lockRequests } = vi.hoisted(() => ({
+type MenuItem = { label?: string; type?: string; checked?: boolean; click?: () => void };
+const { handlers, exited, lockRequests, trays } = vi.hoisted(() => ({
+  // Plain records, not vi.fn(): what the tray got at start-up must survive the per-test mock clearing.
+  trays: [] as { menu: unknown }[],
   handlers: new Map<string, Listener>(),
   exited: vi.fn(),
   // A counter, not a vi.fn(): calls made at import time must survive the per-test mock clearing.
@@ -32,7 +35,14 @@ vi.mock('electron', async () => {
   });
   class Tray extends EventEmitter {
     setToolTip = vi.fn();
-    setContextMenu = vi.fn();
+    menu: unknown = null;
+    setContextMenu = (menu: unknown) => {
+      this.menu = menu;
+    };
+    constructor() {
+      super();
+      trays.push(this);
+    }
   }
   const image = { isEmpty: () => false, resize: () => image };
   const electron = {
@@ -54,6 +64,9 @@ vi.mock('electron', async () => {
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokendesk-shell-'));
 process.env['TOKENDESK_HOME'] = dataDir;
+// Launch at login on Linux writes an XDG autostart entry: here, inside the test's folder.
+process.env['XDG_CONFIG_HOME'] = path.join(dataDir, 'config');
+const autostart = path.join(dataDir, 'config', 'autostart', 'tokendesk.desktop');
 const { FakeBrowserWindow, fakeApp } = await import('../../mocks/electron');
 await import('../../../main/index');
 
@@ -80,6 +93,25 @@ describe('the Electron shell', () => {
     const socket = net.connect(defaultSocketPath(dataDir));
     await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
     socket.destroy();
+  });
+
+  it('launch at login: off by default; the tray checkbox and the setting write and remove the autostart entry', async () => {
+    const menu = () => trays[0]!.menu as MenuItem[];
+    const item = () => menu().find((entry) => entry.label === 'Starts at login')!;
+    expect(item()).toMatchObject({ type: 'checkbox', checked: false });
+    expect(fs.existsSync(autostart)).toBe(false);
+
+    item().click!();
+    await vi.waitFor(() => expect(fs.existsSync(autostart)).toBe(true));
+    expect(fs.readFileSync(autostart, 'utf8')).toMatch(/^Exec=\S+ --background$/m);
+    await vi.waitFor(() => expect(item().checked).toBe(true));
+
+    // The renderer's Settings toggle goes through settings:set, and the entry follows it.
+    const window = FakeBrowserWindow.instances[0]!;
+    const frame = { url: window.webContents.loadedUrls[0]!, parent: null };
+    await handlers.get('settings:set')!({ senderFrame: frame }, { launchAtLogin: false });
+    await vi.waitFor(() => expect(fs.existsSync(autostart)).toBe(false));
+    expect(item().checked).toBe(false);
   });
 
   it('hides the window on close (tray) and shuts the core, agent and sandbox down on quit', async () => {

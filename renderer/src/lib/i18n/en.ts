@@ -456,6 +456,7 @@ export const en = {
   'settings.theme.light': 'Light',
   'settings.theme.dark': 'Dark',
   'settings.closeToTray': 'Keep running in the tray when the window is closed',
+  'settings.launchAtLogin': 'Start at login, in the tray (tokens keep refreshing after a restart)',
   'settings.clipboard': 'Clear the clipboard after (seconds, 0 = never)',
   'settings.notifications': 'Notifications',
   'settings.notify.needsSignIn': 'When a client needs sign-in',

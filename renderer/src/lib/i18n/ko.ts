@@ -458,6 +458,7 @@ export const ko: Catalogue = {
   'settings.theme.light': '밝게',
   'settings.theme.dark': '어둡게',
   'settings.closeToTray': '창을 닫아도 트레이에서 계속 실행',
+  'settings.launchAtLogin': '로그인할 때 트레이에서 시작(재시동 후에도 토큰을 계속 갱신)',
   'settings.clipboard': '클립보드 지우기까지 (초, 0 = 지우지 않음)',
   'settings.notifications': '알림',
   'settings.notify.needsSignIn': '클라이언트에 로그인이 필요할 때',
