@@ -33,12 +33,13 @@ line(`median of ${cli.runs} runs`, `${cli.tokenMedianMs.toFixed(1)} ms`);
 line('median of node -e 0', `${cli.nodeMedianMs.toFixed(1)} ms`);
 line('ratio (target < 2.5)', `${cli.ratio.toFixed(2)} (${budget(cli.ratio < 2.5)})`);
 
-console.log('Timings that were unit-test budgets (issue #10), medians of 20 where repeated');
+console.log('Times and memory that were unit-test budgets (issue #10), medians of 20 where repeated');
 const timing = await benchTiming();
 line('deciding whether an app can start (< 50 ms)', `${timing.appLaunchDecisionMs} ms (${budget(timing.appLaunchDecisionMs < 50)})`);
 line('connecting to an absent agent (< 500 ms)', `${timing.agentAbsentMs} ms (${budget(timing.agentAbsentMs < 500)})`);
 line('held lock given up after 300 ms (< 2,000 ms)', `${timing.lockGiveUpMs} ms (${budget(timing.lockGiveUpMs >= 290 && timing.lockGiveUpMs < 2000)})`);
 line('trickling body, 400 ms deadline (< 5,000 ms)', `${timing.trickleDeadlineMs} ms (${budget(timing.trickleDeadlineMs < 5000)})`);
+line('RSS growth refusing a 64 MiB gzip bomb (< 48)', `${timing.gzipBombRssMB} MB (${budget(timing.gzipBombRssMB < 48)})`);
 
 console.log('Hostile provider (issue #11)');
 const hostile = await benchHostile();

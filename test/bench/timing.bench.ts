@@ -1,13 +1,14 @@
 /**
- * Wall-clock figures that used to be budgets inside unit tests (issue #10 item 7). The unit tests
- * keep the behaviour (the answer, the error, its message); how long it took on this machine is
- * printed here, beside the budget the test once asserted.
+ * Wall-clock and memory figures that used to be budgets inside unit tests (issue #10 item 7). The
+ * unit tests keep the behaviour (the answer, the error, its message); how long it took, or how
+ * much memory, on this machine is printed here, beside the budget the test once asserted.
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import lockfile from 'proper-lockfile';
 import { connectAgent } from '../../main/agent/client';
 import { findAppLaunch } from '../../main/cli/app-launcher';
@@ -26,6 +27,8 @@ export interface TimingBench {
   lockGiveUpMs: number;
   /** A body trickling one byte per 50 ms, ended by a 400 ms overall deadline. Old budget: 5,000 ms. */
   trickleDeadlineMs: number;
+  /** RSS growth while a 64 MiB gzip bomb is refused at the 1 MiB limit. Old budget: 48 MB. */
+  gzipBombRssMB: number;
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -56,6 +59,29 @@ async function trickleDeadline(): Promise<number> {
       () => Promise.reject(new Error('The trickling body was read to its end: the deadline did not fire.')),
       (error: unknown) => error,
     ));
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+async function gzipBombRss(): Promise<number> {
+  const MiB = 1024 * 1024;
+  const bomb = zlib.gzipSync(Buffer.alloc(64 * MiB));
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    res.end(bomb);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bomb`;
+  try {
+    const client = createHttpClient({ onExchange: () => undefined });
+    const before = process.memoryUsage().rss;
+    await client.send({ clientId: 'bench', method: 'GET', url }).then(
+      () => Promise.reject(new Error('The gzip bomb was read whole.')),
+      (error: unknown) => error,
+    );
+    return (process.memoryUsage().rss - before) / MiB;
   } finally {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -93,6 +119,7 @@ export async function benchTiming(runs = 20): Promise<TimingBench> {
       agentAbsentMs: round(median(absent)),
       lockGiveUpMs: round(lockGiveUpMs),
       trickleDeadlineMs: round(await trickleDeadline()),
+      gzipBombRssMB: round(await gzipBombRss()),
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
