@@ -51,7 +51,3 @@ export function failureText(client: ClientConfig, failures: SinkFailure[]): Mess
   const what = each.reduceRight((rest, first) => msg('sink_list', { first, rest }));
   return failures.length === 1 ? msg('notice_sink_failed', { name: client.name, what }) : msg('notice_sinks_failed', { name: client.name, count: failures.length, what });
 }
-
-export function failureNotice(client: ClientConfig, failures: SinkFailure[]): string {
-  return format(failureText(client, failures));
-}
