@@ -147,7 +147,7 @@ export const operations = {
   'auth:reopen': {
     input: clientRef,
     output: null,
-    not: { agent: APP_SIGN_IN, web: 'the tab opens the link itself (auth:copyLink): the server cannot reach the user’s browser, which may be on another machine' },
+    not: { agent: APP_SIGN_IN, web: 'the page keeps the sign-in page’s own link to click (auth:copyLink): the server cannot reach the user’s browser, which may be on another machine' },
   },
   /** The command line's sign-in, step 1: the authorize URL (itcode: fetched from its login API). */
   'auth:begin': {

@@ -75,14 +75,6 @@ export function webBridge(): TokenDeskApi {
       if (clearAfterSeconds > 0) setTimeout(() => void clearClipboard(text), clearAfterSeconds * 1000);
       return { ok: true, value: null };
     },
-    // "Open again": the server cannot reach this browser (it may be on another machine), so the page
-    // opens the waiting sign-in's page itself, in a new tab.
-    async authReopen(input: unknown): Promise<IpcResult<null>> {
-      const link = await post<string>('/api/call/auth:copyLink', input);
-      if (!link.ok) return link;
-      window.open(link.value, '_blank', 'noopener');
-      return { ok: true, value: null };
-    },
   };
   // Every other function: 'clientsCreate' → POST /api/call/clients:create.
   return new Proxy(api, {
