@@ -9,7 +9,7 @@ import { format, msg } from '../model/messages';
 import type { SinkInput } from '../model/schemas';
 import type { Notice, TokenSet } from '../model/types';
 import { newSink } from '../sinks/config';
-import { failureText, publishToSinks } from '../sinks/publish';
+import { failureText, publishToSinks, type SinkFailure } from '../sinks/publish';
 import type { ClientRecord, Vault } from '../tokens/vault';
 import type { SinkResult } from './desk-api';
 
@@ -33,8 +33,8 @@ export async function addSink(ctx: SinkContext, record: ClientRecord, input: Sin
     }
     ctx.vault.putClient({ ...client, sinks: [...sinks, sink] }, undefined);
   });
-  const error = token ? await publish(ctx, record.id, token, sink.id) : null;
-  return { sink, written: token !== null && error === null, error };
+  const [failure] = token ? await publish(ctx, record.id, token, sink.id) : [];
+  return { sink, written: token !== null && !failure, error: failure?.message ?? null, ...(failure ? { errorText: failure.text } : {}) };
 }
 
 /** By the sink's id, or its file path when only one sink writes that file. */
@@ -52,18 +52,18 @@ export async function removeSink(ctx: SinkContext, record: ClientRecord, sinkRef
 }
 
 /**
- * Writes a new token to the client's sinks (or to one of them). Returns the failure message, if
- * any; a first failure is told to the OS, a success clears the client's notice.
+ * Writes a new token to the client's sinks (or to one of them). Returns the failures, if any; a
+ * first failure is told to the OS, a success clears the client's notice.
  */
-export async function publish(ctx: SinkContext, clientId: string, token: TokenSet, onlySink?: string): Promise<string | null> {
+export async function publish(ctx: SinkContext, clientId: string, token: TokenSet, onlySink?: string): Promise<SinkFailure[]> {
   const record = ctx.vault.record(clientId);
-  if (!record || record.damage) return null;
+  if (!record || record.damage) return [];
   const client = record.config;
   const sinks = (client.sinks ?? []).filter((sink) => onlySink === undefined || sink.id === onlySink);
-  if (sinks.length === 0) return null;
+  if (sinks.length === 0) return [];
   const failures = publishToSinks({ ...client, sinks }, token);
   const hadNotice = ctx.vault.hasNotice(clientId, 'sink_failed');
-  if (failures.length === 0 && (!hadNotice || onlySink !== undefined)) return null;
+  if (failures.length === 0 && (!hadNotice || onlySink !== undefined)) return failures;
   const text = failures.length === 0 ? null : failureText(client, failures);
   const notice: Notice | null = text ? { id: randomUUID(), clientId, kind: 'sink_failed', message: format(text), text, at: ctx.now() } : null;
   await ctx.vault.transaction(() =>
@@ -74,5 +74,5 @@ export async function publish(ctx: SinkContext, clientId: string, token: TokenSe
   );
   ctx.changed();
   if (notice && !hadNotice) ctx.notify(notice);
-  return notice ? failures.map((failure) => failure.message).join('; ') : null;
+  return failures;
 }

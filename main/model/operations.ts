@@ -34,6 +34,8 @@ export interface SinkResult {
   written: boolean;
   /** Why the first write failed. */
   error: string | null;
+  /** The same as a message code, for the app to translate. */
+  errorText?: MessageText;
 }
 
 export interface Skipped {

@@ -84,7 +84,7 @@ describe('sinks in the client detail', () => {
     expect(fs.readFileSync(missing, 'utf8')).toBe(await h.desk.reveal('Daou sinks', 'access'));
   });
 
-  test('a relative path is refused with the reason, in Korean too', async () => {
+  test('in Korean: a relative path is refused with the reason, a failing first write says why', async () => {
     const { page } = h;
     await h.desk.setSettings({ language: 'ko' });
     await page.reload();
@@ -97,6 +97,12 @@ describe('sinks in the client detail', () => {
     const refusal = panel.getByRole('alert').filter({ hasText: '절대 경로' });
     await refusal.waitFor();
     expect(await refusal.textContent()).toContain('"relative/token.txt"');
+
+    await panel.getByLabel('파일', { exact: true }).fill(path.join(dir, 'missing-ko', 'token.txt'));
+    await panel.getByRole('button', { name: '대상 추가' }).click();
+    const failure = panel.getByRole('alert').filter({ hasText: '추가했지만 토큰을 쓰지 못했습니다' });
+    await failure.waitFor();
+    expect(await failure.textContent()).toContain('폴더가 없습니다(ENOENT).');
     await h.desk.setSettings({ language: 'en' });
   });
 });
