@@ -94,6 +94,7 @@ async function main(): Promise<void> {
     else void syncLoginItem();
     tray.update(views, launchAtLogin());
   });
+  desk.onDeviceInterval((event) => send('auth:deviceInterval', event));
   desk.onSignOut((clientId) =>
     clearPartition(clientId).catch((error: unknown) => console.warn(`TokenDesk: the sign-in session could not be cleared: ${String(error)}`)),
   );

@@ -102,7 +102,7 @@ const COMMANDS: Record<CommandWithSpec, CommandSpec> = {
       'redirect-uri': text,
       scope: text,
       platform: { value: true, choices: ['naver', 'kakao', 'google', 'github'] },
-      grant: { value: true, choices: ['authorization_code', 'client_credentials', 'password', 'device_code'] },
+      grant: { value: true, choices: ['authorization_code', 'client_credentials', 'password', 'device_code', 'token_exchange', 'jwt_bearer'] },
       'token-url': text,
       'auth-url': text,
       'client-auth': { value: true, choices: ['basic', 'body', 'none'] },
@@ -123,6 +123,12 @@ const COMMANDS: Record<CommandWithSpec, CommandSpec> = {
       par: bool,
       'device-url': text,
       'env-prefix': text,
+      'subject-client': text,
+      'actor-client': text,
+      audience: text,
+      resource: text,
+      'requested-token-type': text,
+      'assertion-subject': text,
     },
   },
   'clients list': { takesName: false, flags: json },
@@ -157,7 +163,8 @@ Commands:
   clients add NAME --provider hejhome|daouoffice|podshop|itcode|oauth2
         [--base-url URL] [--env prod|dev] [--client-id ID] [--client-secret-stdin]
         [--redirect-uri URI] [--scope S] [--platform naver|kakao|google|github]
-        [oauth2: --grant authorization_code|client_credentials|password|device_code --token-url URL
+        [oauth2: --grant authorization_code|client_credentials|password|device_code|
+                         token_exchange|jwt_bearer --token-url URL
                  --auth-url URL --device-url URL --client-auth basic|body|none --params-in body|query
                  --pkce|--no-pkce --par --username U --password-stdin]
         [oauth2 from discovery: --issuer URL instead of the URLs, --grant optional;
@@ -165,6 +172,11 @@ Commands:
                         tls_client_auth|self_signed_tls_client_auth|none
                  --private-key-file FILE --client-cert-file FILE --client-key-file FILE
                  --ca-file FILE --dpop --proxy URL]
+        [--grant token_exchange --subject-client NAME [--actor-client NAME] [--audience A]
+                 [--resource URI] [--requested-token-type URN]]  RFC 8693: the token of NAME is exchanged
+        [--grant jwt_bearer [--private-key-file FILE] [--assertion-subject SUB]]
+                                 RFC 7523: an assertion signed with the client's key
+                                 (generated when no file is given)
         [--allow-insecure-http]  accept http:// to a host other than this computer (warns on every send)
         [--env-prefix PREFIX]    exec/env variables PREFIX_TOKEN and PREFIX_AUTHORIZATION
   clients list [--json]          clients show NAME [--json]          clients remove NAME
@@ -353,6 +365,22 @@ const PROVIDER_ONLY: Record<string, string> = {
   proxy: 'oauth2',
   par: 'oauth2',
   'device-url': 'oauth2',
+  'subject-client': 'oauth2',
+  'actor-client': 'oauth2',
+  audience: 'oauth2',
+  resource: 'oauth2',
+  'requested-token-type': 'oauth2',
+  'assertion-subject': 'oauth2',
+};
+
+/** Flags of one grant only: RFC 8693 token exchange, RFC 7523 §2.1 JWT bearer. */
+const GRANT_ONLY: Record<string, string> = {
+  'subject-client': 'token_exchange',
+  'actor-client': 'token_exchange',
+  audience: 'token_exchange',
+  resource: 'token_exchange',
+  'requested-token-type': 'token_exchange',
+  'assertion-subject': 'jwt_bearer',
 };
 
 function validateClientAdd(flags: Record<string, string | boolean>): void {
@@ -381,8 +409,14 @@ function validateClientAdd(flags: Record<string, string | boolean>): void {
     if (String(flags['auth']).endsWith('tls_client_auth') && flags['client-cert-file'] === undefined) {
       throw new UsageError(`--auth ${String(flags['auth'])} needs --client-cert-file FILE --client-key-file FILE.`);
     }
-    if (flags['private-key-file'] !== undefined && flags['auth'] !== 'private_key_jwt') {
-      throw new UsageError('--private-key-file applies to --auth private_key_jwt only.');
+    if (flags['private-key-file'] !== undefined && flags['auth'] !== 'private_key_jwt' && flags['grant'] !== 'jwt_bearer') {
+      throw new UsageError('--private-key-file applies to --auth private_key_jwt and --grant jwt_bearer only.');
+    }
+    for (const [name, grant] of Object.entries(GRANT_ONLY)) {
+      if (flags[name] !== undefined && flags['grant'] !== grant) throw new UsageError(`--${name} applies to --grant ${grant} only.`);
+    }
+    if (flags['grant'] === 'token_exchange' && flags['subject-client'] === undefined) {
+      throw new UsageError('--grant token_exchange needs --subject-client NAME (the client whose token is exchanged).');
     }
     if (flags['grant'] === 'password' && flags['username'] === undefined) throw new UsageError('--grant password needs --username U.');
     if (!discovered && flags['grant'] === 'device_code' && flags['device-url'] === undefined) {

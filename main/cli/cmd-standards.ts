@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ClientInput } from '../ipc/contract';
-import type { GenericSettings } from '../model/types';
-import { authMethodFromName, rfcAuthMethod, settingsFromMetadata, supportedAuthMethods } from '../oauth/standards/discovery';
+import { GRANT_TYPE_NAMES, type GenericSettings } from '../model/types';
+import { authMethodFromName, offersGrant, rfcAuthMethod, settingsFromMetadata, supportedAuthMethods } from '../oauth/standards/discovery';
 import type { CliDesk } from '../agent/client';
 import type { ParsedArgs } from './args';
 import { CliError, EXIT } from './exit';
@@ -63,6 +63,10 @@ export async function standardsClientFields(
       // Without --grant: a redirect URI means someone signs in; otherwise the client acts for itself.
       const grant = flag(args, 'redirect-uri') ? 'authorization_code' : 'client_credentials';
       settings = { ...settings, grant, pkce: grant === 'authorization_code' && args.flags['no-pkce'] !== true };
+    }
+    // RFC 8693 and RFC 7523 §2.1 are extensions: only where the server lists them.
+    if ((settings.grant === 'token_exchange' || settings.grant === 'jwt_bearer') && !offersGrant(metadata, settings.grant)) {
+      throw new CliError(`${issuer} does not offer --grant ${settings.grant} (its metadata does not list ${GRANT_TYPE_NAMES[settings.grant]}).`, EXIT.usage);
     }
     settings = settingsFromMetadata(settings, metadata);
     if (flag(args, 'base-url') === null) out.baseUrl = new URL(issuer).origin;

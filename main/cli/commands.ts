@@ -10,6 +10,7 @@ import { isLoopbackRedirect } from '../oauth/redirect';
 import type { CliDesk } from '../agent/client';
 import type { ParsedArgs } from './args';
 import { headersCommand, standardsClientFields } from './cmd-standards';
+import { grantSettings } from './cmd-grants';
 import { startLoopbackListener } from '../oauth/signin';
 import { checkUrl } from '../model/urls';
 import { openBrowser, readLine, readLines, readSecret } from './browser';
@@ -244,7 +245,9 @@ async function clientInput(args: ParsedArgs, io: CliIo, desk: CliDesk): Promise<
   if (prefix !== undefined) input.envPrefix = prefix;
   const platform = flag('platform');
   if (platform !== undefined) input.platform = platform as NonNullable<ClientInput['platform']>;
-  if (provider === 'oauth2') Object.assign(input, await standardsClientFields(args, desk, genericSettings(args, clientSecret !== null)));
+  if (provider === 'oauth2') {
+    Object.assign(input, await standardsClientFields(args, desk, await grantSettings(args, desk, genericSettings(args, clientSecret !== null))));
+  }
   return input;
 }
 

@@ -9,17 +9,25 @@ import { basicSignInFacts, securityChecks } from '../oauth/standards/security-ch
 import type { Refresher } from '../tokens/manager';
 import type { Vault } from '../tokens/vault';
 import { oauthRefresher } from '../tokens/refresher';
-import type { ExchangeHolds } from './exchange-hold';
+import { exchanging, grantTokensFor, type GrantTokenSource } from '../tokens/grant-tokens';
+import { signInRefusal, type ExchangeHolds } from './exchange-hold';
 
-export function checkedRefresher(holds: ExchangeHolds, deps: FlowDeps): Refresher {
+/**
+ * The manager's refresher with the security check; a token exchange client (RFC 8693) that
+ * issues first gets its subject and actor clients' valid tokens from `grants`.
+ */
+export function checkedRefresher(holds: ExchangeHolds, deps: FlowDeps, grants: GrantTokenSource): Refresher {
   const refresher = oauthRefresher(deps);
   return (client, secrets, current) => {
     const kind = current && (current.refreshToken || current.cookies?.['refresh']) ? 'refresh' : 'issue';
-    return holds.run(
-      client.id,
-      () => refresher(client, secrets, current),
-      (next, exchanges) => securityChecks({ kind, urls: exchanges.map((exchange) => exchange.url), previous: current, next, requestedScope: client.scope }),
-    );
+    return exchanging(client, async () => {
+      const grantTokens = kind === 'issue' ? await grantTokensFor(client, grants) : undefined;
+      return holds.run(
+        client.id,
+        () => refresher(client, secrets, current, grantTokens),
+        (next, exchanges) => securityChecks({ kind, urls: exchanges.map((exchange) => exchange.url), previous: current, next, requestedScope: client.scope }),
+      );
+    });
   };
 }
 
@@ -36,6 +44,8 @@ export function checkedSignIn(holds: ExchangeHolds, deps: FlowDeps, input: FlowI
         requestedScope: input.client.scope,
         facts: next.verified ?? basicSignInFacts(pending, callbackUrl),
       }),
+    // A sign-in refused by its own checks (iss, state, id_token) is recorded with the one that failed.
+    (error, exchanges) => signInRefusal(error, exchanges, { clientId: input.client.id, callbackUrl, now: deps.now() }),
   );
 }
 

@@ -102,5 +102,7 @@ export interface DeskApi {
 
   /** Subscribe to changes (client list, notices); returns an unsubscribe function. */
   onChange(listener: (event: 'clients' | 'notices' | 'settings') => void): () => void;
+  /** RFC 8628 §3.5: a device sign-in's polling interval grew (slow_down). */
+  onDeviceInterval(listener: (event: { clientId: string; intervalMs: number }) => void): () => void;
   close(): Promise<void>;
 }

@@ -85,7 +85,7 @@ export class TokenDesk implements DeskApi {
       now: this.#now,
       background: options.background ?? false,
       ...(options.clock ? { clock: options.clock } : {}),
-      refresher: checkedRefresher(this.#holds, this.#deps()),
+      refresher: checkedRefresher(this.#holds, this.#deps(), { client: (id) => (vault.record(id) ? vault.config(id) : null), validToken: (id) => this.validToken(id) }),
       leaseMs: () => timeoutMs() + LEASE_MARGIN_MS,
       onTokenSaved: async (clientId, token) => void (await publish(this.#sinks, clientId, token)),
       onChange: () => this.#events.emit('clients'),
@@ -309,6 +309,10 @@ export class TokenDesk implements DeskApi {
   }
 
   /** The shell clears an OAuth window's cookies when a client signs out, is revoked or removed. */
+  onDeviceInterval(listener: (event: { clientId: string; intervalMs: number }) => void): () => void {
+    return this.#devices.onInterval(listener);
+  }
+
   onSignOut(listener: (clientId: string) => void): () => void {
     return this.#events.onSignOut(listener);
   }

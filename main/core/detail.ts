@@ -3,6 +3,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { format, msg } from '../model/messages';
 import type { AppInfo, ClientSecrets, Exchange, TokenDetail, TokenSet } from '../model/types';
 import { maskExchange, maskKnownSecrets, maskSecretFields } from '../oauth/mask';
+import { storedIdToken } from '../oauth/standards/id-token';
 import type { Vault } from '../tokens/vault';
 import { isJwt } from './views';
 
@@ -34,6 +35,7 @@ export function tokenDetail(clientId: string, token: TokenSet, reveal: boolean, 
     clientId,
     rawResponse: raw === null || reveal ? raw : maskKnownSecrets(maskSecretFields(raw), knownSecrets()),
     jwt,
+    idToken: storedIdToken(token.raw),
   };
 }
 

@@ -13,6 +13,7 @@ import type { SignInContext } from './signin';
 
 export class DeviceSignIns {
   readonly #devices = new Map<string, { device: DeviceAuthorization; abort: AbortController }>();
+  readonly #intervalListeners = new Set<(event: { clientId: string; intervalMs: number }) => void>();
 
   constructor(private readonly ctx: SignInContext) {}
 
@@ -37,7 +38,11 @@ export class DeviceSignIns {
     try {
       const token = await ctx.holds.run(
         client.id,
-        () => completeDeviceSignIn({ ...ctx.deps(), sleep: abortableSleep }, ctx.input(client), entry.device, { signal: entry.abort.signal }),
+        () =>
+          completeDeviceSignIn({ ...ctx.deps(), sleep: abortableSleep }, ctx.input(client), entry.device, {
+            signal: entry.abort.signal,
+            onInterval: (intervalMs) => this.#intervalListeners.forEach((listener) => listener({ clientId: client.id, intervalMs })),
+          }),
         (next, exchanges) => securityChecks({ kind: 'device', urls: exchanges.map((exchange) => exchange.url), previous: null, next, requestedScope: client.scope }),
       );
       await ctx.save(client.id, token);
@@ -45,6 +50,12 @@ export class DeviceSignIns {
       if (this.#devices.get(client.id) === entry) this.#devices.delete(client.id);
     }
     return client.id;
+  }
+
+  /** RFC 8628 §3.5: the server said slow_down; the doors show the longer interval. */
+  onInterval(listener: (event: { clientId: string; intervalMs: number }) => void): () => void {
+    this.#intervalListeners.add(listener);
+    return () => this.#intervalListeners.delete(listener);
   }
 
   cancel(clientId: string): void {

@@ -18,6 +18,15 @@ export type PodRefreshForm = 'body' | 'query';
 /** RFC 6749 §4, RFC 8628 (device_code), RFC 8693 (token_exchange), RFC 7523 §2.1 (jwt_bearer). */
 export const GENERIC_GRANTS = ['authorization_code', 'client_credentials', 'password', 'device_code', 'token_exchange', 'jwt_bearer'] as const;
 export type GenericGrant = (typeof GENERIC_GRANTS)[number];
+/** Each grant's name in RFC 8414 §2 `grant_types_supported` (the extension grants are URNs). */
+export const GRANT_TYPE_NAMES: Record<GenericGrant, string> = {
+  authorization_code: 'authorization_code',
+  client_credentials: 'client_credentials',
+  password: 'password',
+  device_code: 'urn:ietf:params:oauth:grant-type:device_code',
+  token_exchange: 'urn:ietf:params:oauth:grant-type:token-exchange',
+  jwt_bearer: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+};
 
 /**
  * RFC 8693 §2.1: the subject token (and the actor token) are other clients' valid access tokens,
@@ -415,7 +424,7 @@ export interface TokenDetail {
   /** Masked unless revealed. */
   rawResponse: string | null;
   jwt: { header: Record<string, unknown>; claims: Record<string, unknown> } | null;
-  /** OpenID Connect: the id_token of the token response, decoded (validated before it was saved). */
+  /** OpenID Connect: the id_token of the token response, decoded. */
   idToken?: { header: Record<string, unknown>; claims: Record<string, unknown> } | null;
 }
 

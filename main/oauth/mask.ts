@@ -23,6 +23,8 @@ export const SECRET_FIELDS = [
   'subject_token',
   'actor_token',
   'assertion',
+  // RFC 8628 §3.2: whoever holds the device code can poll for the token.
+  'device_code',
 ] as const;
 
 /** Known secrets shorter than this are not searched for everywhere (too many false matches). */

@@ -80,12 +80,14 @@ export async function startWebDoor(opts: WebDoorOptions): Promise<WebDoor> {
     if (what === 'clients') web.emit('clients:changed', desk.listClients());
     else if (what === 'notices') web.emit('notices:changed', desk.notices());
   });
+  const offInterval = desk.onDeviceInterval((event) => web.emit('auth:deviceInterval', event));
 
   return {
     url: web.url,
     port: web.port,
     async close() {
       offChange();
+      offInterval();
       await web.close();
       await desk.close();
       await sandbox.close();

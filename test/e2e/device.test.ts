@@ -5,6 +5,8 @@
  */
 import { create } from 'qrcode';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DEFAULT_GENERIC } from '../../main/model/defaults';
+import { SANDBOX_OAUTH2_PATHS } from '../../main/sandbox';
 import { axeViolations, screenshot, startHarness, type Harness } from '../helpers/e2e-harness';
 import { createClient, detail, detailButton, openClient } from '../helpers/e2e-steps';
 import { approveDevice } from '../helpers/oidc-device';
@@ -98,6 +100,18 @@ describe('device sign-in panel', () => {
     await panel.waitFor({ state: 'detached', timeout: 20_000 });
     await page.getByText('Signed in: Living room TV.').first().waitFor();
     expect((await h.desk.getClient('Living room TV')).token).not.toBeNull();
+
+    // OpenID Connect: the id_token's claims in the detail's Response tab.
+    await page.getByRole('tab', { name: 'Response' }).click();
+    const claims = page.getByTestId('id-token-claims');
+    await claims.waitFor();
+    const text = (await claims.textContent())!;
+    expect(text).toContain('ID token claims');
+    expect(text).toMatch(/sub\s*alice/);
+    expect(text).toContain(op.issuer);
+    expect(text).toMatch(/aud\s*e2e-tv/);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'detail-id-token-en');
   });
 
   test('a denial ends the sign-in with the reason in plain words', async () => {
@@ -117,5 +131,60 @@ describe('device sign-in panel', () => {
     await panel.waitFor({ state: 'detached' });
     await detail(page).getByText('The device sign-in was cancelled.').first().waitFor();
     expect(await detailButton(page, 'Sign in with a code').isEnabled()).toBe(true);
+  });
+});
+
+describe('device sign-in panel against the sandbox: slow_down', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness({ sandbox: { lifetimes: { deviceInterval: 3 } } });
+    const creds = h.sandbox.credentials.oauth2;
+    const issuer = `${h.sandbox.url}${SANDBOX_OAUTH2_PATHS.issuer}`;
+    await createClient(h, {
+      name: 'Sandbox TV',
+      provider: 'oauth2',
+      baseUrl: h.sandbox.url,
+      clientId: creds.clientId,
+      clientSecret: creds.clientSecret,
+      generic: { ...DEFAULT_GENERIC, grant: 'device_code', tokenUrl: `${h.sandbox.url}${SANDBOX_OAUTH2_PATHS.token}`, issuer, metadata: await h.desk.discover(issuer) },
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  test('a server that says slow_down is told on the panel, with the longer interval', async () => {
+    const { page } = h;
+    const creds = h.sandbox.credentials.oauth2;
+    await openClient(page, 'Sandbox TV');
+    await detailButton(page, 'Sign in with a code').click();
+    const panel = page.getByTestId('device-panel');
+    await panel.getByTestId('device-code').waitFor();
+    // Another copy of the client polls the same device code first (the device code, masked in the log, is revealed to the test).
+    const answered = (await h.desk.exchanges('Sandbox TV', true)).find((e) => e.url.endsWith(SANDBOX_OAUTH2_PATHS.deviceAuthorization))!;
+    const deviceCode = (JSON.parse(answered.responseBody!) as { device_code: string }).device_code;
+    const masked = (await h.desk.exchanges('Sandbox TV', false)).find((e) => e.id === answered.id)!;
+    expect(masked.responseBody).not.toContain(deviceCode);
+    const rogue = await fetch(`${h.sandbox.url}${SANDBOX_OAUTH2_PATHS.token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: deviceCode }).toString(),
+    });
+    expect(await rogue.json()).toMatchObject({ error: 'authorization_pending' });
+    const status = panel.getByTestId('device-status');
+    await page.waitForFunction(() => document.querySelector('[data-testid="device-status"]')?.getAttribute('data-slowed') === 'true', null, { timeout: 15_000 });
+    expect(await status.textContent()).toContain('The server asked TokenDesk to slow down: it now checks every 8 s.');
+    await screenshot(page, 'device-slow-down-en');
+
+    const code = (await panel.getByTestId('device-code').textContent())!.trim();
+    const decided = await fetch(`${h.sandbox.url}${SANDBOX_OAUTH2_PATHS.device}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ user_code: code, username: creds.username, password: creds.password, decision: 'allow' }).toString(),
+    });
+    expect(decided.status).toBe(200);
+    await panel.waitFor({ state: 'detached', timeout: 20_000 });
+    expect((await h.desk.getClient('Sandbox TV')).token).not.toBeNull();
   });
 });

@@ -104,6 +104,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     if (what === 'clients') void emit('clients:changed', desk.listClients());
     else if (what === 'notices') void emit('notices:changed', desk.notices());
   });
+  desk.onDeviceInterval((event) => void emit('auth:deviceInterval', event));
 
   try {
     browser = await launchRenderer(call, options);

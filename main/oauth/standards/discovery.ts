@@ -6,7 +6,7 @@
 import * as oauth from 'oauth4webapi';
 import { DEFAULT_GENERIC, DEFAULT_REFRESH_POLICY } from '../../model/defaults';
 import { TokenDeskError } from '../../model/errors';
-import type { ClientAuthMethod, GenericSettings, ServerMetadata } from '../../model/types';
+import { GRANT_TYPE_NAMES, type ClientAuthMethod, type GenericGrant, type GenericSettings, type ServerMetadata } from '../../model/types';
 import { errorFromResponse } from '../provider-errors';
 import type { FlowDeps, FlowInput } from '../requests';
 import { recordedFetch, standardsOptions } from './fetch';
@@ -126,6 +126,17 @@ export function supportedAuthMethods(metadata: ServerMetadata): ClientAuthMethod
   const listed = metadata.document['token_endpoint_auth_methods_supported'];
   const names = Array.isArray(listed) ? listed.filter((v): v is string => typeof v === 'string') : ['client_secret_basic'];
   return names.map((name) => METHOD_NAMES[name]).filter((m): m is ClientAuthMethod => m !== undefined);
+}
+
+/**
+ * Whether the server offers a grant (RFC 8414 §2 `grant_types_supported`); a server that does
+ * not list its grants is taken at its word for the RFC 6749 ones only, its default being
+ * authorization_code and implicit.
+ */
+export function offersGrant(metadata: ServerMetadata, grant: GenericGrant): boolean {
+  const listed = metadata.document['grant_types_supported'];
+  if (!Array.isArray(listed)) return grant === 'authorization_code';
+  return listed.includes(GRANT_TYPE_NAMES[grant]);
 }
 
 /**

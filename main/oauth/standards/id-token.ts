@@ -87,8 +87,8 @@ export async function validateIdToken(ctx: StandardsContext, idToken: string, ex
 
 /**
  * The id_token a stored token response carries, decoded for the detail view (its claims are
- * about the user, not a credential); null when there is none or it is not a JWT. It was
- * validated before the token was saved (standards sign-ins refuse a bad one).
+ * about the user, not a credential); null when there is none or it is not a JWT. An
+ * authorization code sign-in validated it before saving (validateIdToken); it is shown as sent.
  */
 export function storedIdToken(raw: unknown): { header: Record<string, unknown>; claims: Record<string, unknown> } | null {
   const value = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['id_token'] : undefined;

@@ -28,9 +28,11 @@ export class AppState {
     void this.desk.load();
     // After the first requests have gone out: main answers them meanwhile.
     const prepare = setTimeout(this.i18n.prepare, 0);
+    const stopDevices = this.devices.start();
     this.clock.start();
     return () => {
       clearTimeout(prepare);
+      stopDevices();
       this.clock.stop();
       this.desk.dispose();
     };

@@ -48,6 +48,14 @@ export interface ClientForm {
   /** Write-only, like the client secret: empty keeps the stored one. */
   tlsClientKey: string;
   privateKey: string;
+  /** RFC 8693 (grant token_exchange): client ids ('' = none), audience, resource, requested type. */
+  subjectClientId: string;
+  actorClientId: string;
+  audience: string;
+  resource: string;
+  requestedTokenType: string;
+  /** RFC 7523 §2.1 (grant jwt_bearer): the assertion's sub ('' = the client id). */
+  assertionSubject: string;
 }
 
 export type FormErrorKey =
@@ -97,6 +105,12 @@ export function emptyForm(provider: ProviderId): ClientForm {
     clientCertificate: '',
     tlsClientKey: '',
     privateKey: '',
+    subjectClientId: '',
+    actorClientId: '',
+    audience: '',
+    resource: '',
+    requestedTokenType: '',
+    assertionSubject: '',
   };
 }
 
@@ -137,6 +151,12 @@ export function formFromConfig(config: ClientConfig): ClientForm {
       proxy: generic.proxy ?? '',
       caCertificates: generic.caCertificates ?? '',
       clientCertificate: generic.clientCertificate ?? '',
+      subjectClientId: generic.tokenExchange?.subjectClientId ?? '',
+      actorClientId: generic.tokenExchange?.actorClientId ?? '',
+      audience: generic.tokenExchange?.audience ?? '',
+      resource: generic.tokenExchange?.resource ?? '',
+      requestedTokenType: generic.tokenExchange?.requestedTokenType ?? '',
+      assertionSubject: generic.assertionSubject ?? '',
     }),
   };
 }
@@ -259,6 +279,18 @@ export function toClientInput(form: ClientForm, provider: ProviderInfo | undefin
       proxy: orNull(form.proxy),
       caCertificates: orNull(form.caCertificates),
       clientCertificate: form.clientAuth.endsWith('tls_client_auth') || form.clientCertificate.trim() ? orNull(form.clientCertificate) : null,
+      ...(form.grant === 'token_exchange' && form.subjectClientId
+        ? {
+            tokenExchange: {
+              subjectClientId: form.subjectClientId,
+              actorClientId: orNull(form.actorClientId),
+              audience: orNull(form.audience),
+              resource: orNull(form.resource),
+              requestedTokenType: orNull(form.requestedTokenType),
+            },
+          }
+        : {}),
+      ...(form.grant === 'jwt_bearer' ? { assertionSubject: orNull(form.assertionSubject) } : {}),
     };
     if (form.privateKey.trim()) input.privateKey = form.privateKey.trim();
     if (form.tlsClientKey.trim()) input.tlsClientKey = form.tlsClientKey.trim();

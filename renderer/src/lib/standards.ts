@@ -3,7 +3,8 @@
  * client authentication methods the server supports (RFC 8414 §2), the form filled from
  * discovered metadata, and the metadata rows the detail shows. Pure, unit-tested.
  */
-import type { ClientAuthMethod, ServerMetadata } from '../../../main/ipc/contract';
+import type { ClientAuthMethod, GenericGrant, ServerMetadata } from '../../../main/ipc/contract';
+import { GRANT_TYPE_NAMES } from '../../../main/model/types';
 import type { ClientForm } from './editor';
 
 /** Every method TokenDesk can use, in the order the editor offers them. */
@@ -73,4 +74,15 @@ export function metadataRows(metadata: ServerMetadata): [string, string][] {
   add('dpop_signing_alg_values_supported', doc['dpop_signing_alg_values_supported']);
   add('jwks_uri', doc['jwks_uri']);
   return rows;
+}
+
+/**
+ * The extension grants (RFC 8693 token exchange, RFC 7523 §2.1 JWT bearer) only where the
+ * discovered server lists them in grant_types_supported; without metadata, every grant (the user
+ * typed the endpoints and knows the server). The RFC 6749 grants are always offered.
+ */
+export function offersExtensionGrant(metadata: ServerMetadata | null, grant: GenericGrant): boolean {
+  if (grant !== 'token_exchange' && grant !== 'jwt_bearer') return true;
+  if (!metadata) return true;
+  return strings(metadata.document['grant_types_supported']).includes(GRANT_TYPE_NAMES[grant]);
 }

@@ -147,9 +147,32 @@ describe('parseArgs: the standards flags (issue #12)', () => {
     );
     expect(usage([...add, '--auth', 'tls_client_auth'])).toBe('--auth tls_client_auth needs --client-cert-file FILE --client-key-file FILE.');
     expect(usage([...add, '--client-cert-file', 'c.pem'])).toBe('--client-cert-file and --client-key-file go together.');
-    expect(usage([...add, '--private-key-file', 'k.pem'])).toBe('--private-key-file applies to --auth private_key_jwt only.');
+    expect(usage([...add, '--private-key-file', 'k.pem'])).toBe('--private-key-file applies to --auth private_key_jwt and --grant jwt_bearer only.');
+    expect(parseArgs([...add, '--grant', 'jwt_bearer', '--private-key-file', 'k.pem', '--assertion-subject', 'alice']).flags).toMatchObject({
+      grant: 'jwt_bearer',
+      'private-key-file': 'k.pem',
+      'assertion-subject': 'alice',
+    });
     expect(usage([...add, '--auth', 'none', '--client-auth', 'none'])).toBe('--auth and --client-auth exclude each other.');
     expect(usage(['clients', 'add', 'd', '--provider', 'daouoffice', '--dpop'])).toBe('--dpop applies to --provider oauth2 only.');
+  });
+
+  it('token exchange needs its subject client, and its flags go with that grant only', () => {
+    const add = ['clients', 'add', 'x', '--provider', 'oauth2', '--issuer', 'https://as.example'];
+    expect(usage([...add, '--grant', 'token_exchange'])).toBe('--grant token_exchange needs --subject-client NAME (the client whose token is exchanged).');
+    expect(usage([...add, '--grant', 'client_credentials', '--subject-client', 'user'])).toBe('--subject-client applies to --grant token_exchange only.');
+    expect(usage([...add, '--audience', 'orders'])).toBe('--audience applies to --grant token_exchange only.');
+    expect(usage([...add, '--grant', 'token_exchange', '--subject-client', 'u', '--assertion-subject', 'a'])).toBe('--assertion-subject applies to --grant jwt_bearer only.');
+    expect(usage(['clients', 'add', 'd', '--provider', 'daouoffice', '--subject-client', 'u'])).toBe('--subject-client applies to --provider oauth2 only.');
+    const flags = ['--grant', 'token_exchange', '--subject-client', 'user', '--actor-client', 'gw', '--audience', 'orders', '--resource', 'https://api.example', '--requested-token-type', 'urn:ietf:params:oauth:token-type:jwt'];
+    expect(parseArgs([...add, ...flags]).flags).toMatchObject({
+      grant: 'token_exchange',
+      'subject-client': 'user',
+      'actor-client': 'gw',
+      audience: 'orders',
+      resource: 'https://api.example',
+      'requested-token-type': 'urn:ietf:params:oauth:token-type:jwt',
+    });
   });
 
   it('headers takes a method and a URL', () => {

@@ -148,7 +148,7 @@ export const en = {
   'detail.jwtHeader': 'Header',
   'detail.jwtClaims': 'Claims',
   'detail.idToken': 'ID token claims',
-  'detail.idTokenHint': 'Signed with {alg} and checked against the server\'s keys before the token was saved.',
+  'detail.idTokenHint': 'Signed with {alg}, as the token response carried it.',
   'detail.rawResponse': 'Raw token response',
   'detail.exchanges': 'HTTP exchanges',
   'detail.noExchanges': 'No HTTP exchange recorded yet.',

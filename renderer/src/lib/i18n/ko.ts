@@ -150,7 +150,7 @@ export const ko: Catalogue = {
   'detail.jwtHeader': '헤더',
   'detail.jwtClaims': '클레임',
   'detail.idToken': 'ID 토큰 클레임',
-  'detail.idTokenHint': '{alg}로 서명되었고, 토큰을 저장하기 전에 서버의 키로 검증했습니다.',
+  'detail.idTokenHint': '{alg}로 서명됨. 토큰 응답에 담긴 그대로입니다.',
   'detail.rawResponse': '토큰 응답 원문',
   'detail.exchanges': 'HTTP 요청 기록',
   'detail.noExchanges': '아직 기록된 HTTP 요청이 없습니다.',
