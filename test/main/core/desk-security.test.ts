@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenDesk } from '../../../main/core/desk';
-import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../../../main/sandbox';
+import { DEFAULT_GENERIC } from '../../../main/model/defaults';
+import { SANDBOX_CREDENTIALS, SANDBOX_OAUTH2_PATHS, startSandbox, type Sandbox } from '../../../main/sandbox';
 import { sandboxClientPresets } from '../../../main/sandbox/presets';
 import { playUser } from '../../helpers/oauth-browser';
 
@@ -60,5 +61,36 @@ describe('security check beside the exchanges', () => {
       scope: 'verified:unchanged',
       refresh_token: 'verified:rotated',
     });
+  });
+});
+
+describe('security check of a refused sign-in', () => {
+  it('a mix-up (RFC 9207 iss naming another server) is recorded at the authorization response, with the check that failed', async () => {
+    const client = 'Discovered sign-in';
+    const issuer = `${sandbox.url}${SANDBOX_OAUTH2_PATHS.issuer}`;
+    const metadata = await desk.discover(issuer);
+    await desk.createClient({
+      name: client,
+      provider: 'oauth2',
+      baseUrl: sandbox.url,
+      clientId: SANDBOX_CREDENTIALS.oauth2.clientId,
+      clientSecret: SANDBOX_CREDENTIALS.oauth2.clientSecret,
+      redirectUri: 'http://127.0.0.1:47998/oauth2/callback',
+      generic: { ...DEFAULT_GENERIC, grant: 'authorization_code', pkce: true, issuer, metadata, tokenUrl: String(metadata.document['token_endpoint']), authorizationUrl: String(metadata.document['authorization_endpoint']) },
+    });
+    const pending = await desk.beginSignIn(client, { redirectUri: 'http://127.0.0.1:47998/oauth2/callback' });
+    const callback = new URL(await playUser(pending.authorizeUrl, { username, password, decision: 'allow' }));
+    callback.searchParams.set('iss', 'https://attacker.example');
+    await expect(desk.completeSignIn(client, callback.href)).rejects.toMatchObject({ code: 'state_mismatch' });
+    let refused = (await desk.exchanges(client, false)).find((e) => e.method === 'GET' && e.security);
+    for (let i = 0; i < 50 && !refused; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      refused = (await desk.exchanges(client, false)).find((e) => e.method === 'GET' && e.security);
+    }
+    expect(refused?.url).toContain('iss=https');
+    expect(refused?.url).not.toContain(callback.searchParams.get('code'));
+    expect(refused?.error).toContain('RFC 9207 mix-up defence');
+    expect(summary(refused?.security)).toMatchObject({ pkce: 'verified:S256', iss: 'failed:mismatch', state: 'not_applicable:not_reached', token_bound: 'not_applicable:refused' });
+    expect((await desk.getClient(client)).token).toBeNull();
   });
 });
