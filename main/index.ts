@@ -5,7 +5,8 @@
  */
 import { app, BrowserWindow, ipcMain, powerMonitor } from 'electron';
 import ElectronStore from 'electron-store';
-import { TokenDesk, type DeskOptions } from './core/desk';
+import { TokenDesk } from './core/desk';
+import type { DeskOptions } from './core/desk-api';
 import { SIGN_IN_TIMEOUT_MS, SignInCoordinator } from './core/signin';
 import type { EventName, Events } from './ipc/contract';
 import { registerIpc } from './ipc/handle';

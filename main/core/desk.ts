@@ -31,8 +31,6 @@ import { addSink, publish, removeSink, type SinkContext } from './sinks';
 import { TokenCalls } from './token-calls';
 import { recordView } from './views';
 
-export type { DeskOptions } from './desk-api';
-
 export class TokenDesk implements DeskApi {
   readonly #options: DeskOptions;
   readonly #vault: Vault;
