@@ -92,7 +92,8 @@ describe('the sign-in panel', () => {
     await expect.poll(() => panel().getAttribute('data-mode')).toBe('window');
     await panelButton('Copy link').waitFor();
     expect(await panel().getByRole('textbox').count()).toBe(0);
-    expect(h.authPages).toHaveLength(1);
+    // The panel can show before the window's page is handed to the harness: wait for it, don't race it.
+    await expect.poll(() => h.authPages.length).toBe(1);
     await expect.poll(() => h.authPages[0]!.url()).toContain('/login/openapi');
     const link = h.authPages[0]!.url();
 
