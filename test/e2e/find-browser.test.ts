@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS } from '../helpers/e2e-browser';
-import { findBrowser, NO_BROWSER_MESSAGE } from '../helpers/find-browser';
+import { findBrowser, NO_BROWSER_MESSAGE, removeChromiumScratch } from '../helpers/find-browser';
 
 let dir: string;
 let fakeChrome: string;
@@ -58,6 +58,7 @@ describe('findBrowser', () => {
         expect(await page.textContent('#out')).toBe('42');
       } finally {
         await context.close();
+        removeChromiumScratch();
       }
     },
   );

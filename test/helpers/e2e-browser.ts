@@ -10,7 +10,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { apiName, IPC_CHANNELS, type EventName, type Events, type IpcResult } from '../../main/ipc/contract';
 import { ensureRendererBuilt, ROOT } from './e2e-build';
-import { findBrowser } from './find-browser';
+import { findBrowser, removeChromiumScratch } from './find-browser';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -177,6 +177,7 @@ export async function launchRenderer(dispatchCall: Dispatch, options: LaunchOpti
       await context.close().catch(() => undefined);
       await server.close();
       await rm(userDataDir, { recursive: true, force: true });
+      removeChromiumScratch();
     },
   };
 }

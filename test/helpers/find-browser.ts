@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ROOT } from './e2e-build';
 
@@ -144,4 +144,15 @@ function npmChromium(cacheDir: string): FoundBrowser | null {
     env: { LD_LIBRARY_PATH: join(dir, 'al2023', 'lib'), FONTCONFIG_PATH: join(dir, 'fonts') },
     source: 'npm',
   };
+}
+
+/**
+ * Chromium keeps scratch files named `.org.chromium.Chromium.*` in the temp directory and, when a
+ * renderer is torn down with the browser, can leave some behind. Every test that closed its browser
+ * removes them (each test file has a temp folder of its own, so these are its browser's).
+ */
+export function removeChromiumScratch(): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (name.startsWith('.org.chromium.Chromium.')) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
 }

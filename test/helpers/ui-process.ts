@@ -12,7 +12,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { BIN, cliEnv, ensureCliBuilt, ROOT } from './cli';
 import { ensureRendererBuilt } from './e2e-build';
 import { CHROMIUM_ARGS } from './e2e-browser';
-import { findBrowser } from './find-browser';
+import { findBrowser, removeChromiumScratch } from './find-browser';
 
 export interface UiProcess {
   child: ChildProcess;
@@ -109,6 +109,7 @@ export async function launchChromium(origin: string): Promise<{ context: Browser
     async close() {
       await context.close().catch(() => undefined);
       fs.rmSync(userDataDir, { recursive: true, force: true });
+      removeChromiumScratch();
     },
   };
 }
