@@ -73,15 +73,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     );
     closed.catch(() => undefined);
     try {
+      const isRedirect = (url: URL): boolean => url.origin === redirect.origin && url.pathname === redirect.pathname;
       const caught = new Promise<string>((resolve) => {
         // The redirect never loads: the address is what the sign-in needs (as the Electron OAuth window does).
-        void page.route(
-          (url) => url.origin === redirect.origin && url.pathname === redirect.pathname,
-          (route) => {
-            resolve(route.request().url());
-            void route.fulfill({ status: 200, contentType: 'text/html', body: '<p>Signed in. You can close this window.</p>' });
-          },
-        );
+        void page.route(isRedirect, (route) => {
+          resolve(route.request().url());
+          void route.fulfill({ status: 200, contentType: 'text/html', body: '<p>Signed in. You can close this window.</p>' });
+        });
+        // Playwright may call a route only for the first address of a redirect chain (the npm Chromium
+        // does so): the request itself is still seen, whether or not anything answers it.
+        page.on('request', (request) => {
+          if (isRedirect(new URL(request.url()))) resolve(request.url());
+        });
       });
       await page.goto(pending.authorizeUrl);
       if (options.authWindow) await Promise.race([options.authWindow(page, pending), closed]);
